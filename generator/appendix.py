@@ -1,0 +1,143 @@
+"""The 13 附表 as plain grids of strings, laid out from the same declaration as the workbook.
+
+A grid is header rows (cells with spans) plus body rows; render.py turns it into a Word
+table. Amounts are written by `fmt_amount`, so a zero shows as 0.00, never blank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .accounts import Accounts, Balance, CodedTable, Grid
+from .codes import function_classes
+from .money import ZERO, fmt_amount
+from .workbook import class_label
+
+
+@dataclass
+class HeaderCell:
+    text: str
+    col: int
+    row: int = 0
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class TableGrid:
+    number: int
+    title: str
+    n_cols: int
+    header: list[HeaderCell]
+    header_rows: int
+    body: list[list[str]]
+    bold_rows: set[int] = field(default_factory=set)
+    text_cols: set[int] = field(default_factory=set)  # left-aligned columns
+    widths: list[float] = field(default_factory=list)  # relative
+    note: str = ""
+
+
+def _coded(t: CodedTable, subject: str) -> TableGrid:
+    cols = t.table.columns
+    grouped = any(c.group for c in cols)
+    header = [HeaderCell("科目编码", 0, rowspan=2 if grouped else 1), HeaderCell("科目名称", 1, rowspan=2 if grouped else 1)]
+    seen_groups = set()
+    for i, c in enumerate(cols):
+        if c.group:
+            if c.group not in seen_groups:
+                span = sum(1 for x in cols if x.group == c.group)
+                header.append(HeaderCell(c.group, 2 + i, colspan=span))
+                seen_groups.add(c.group)
+            header.append(HeaderCell(c.label, 2 + i, row=1))
+        else:
+            header.append(HeaderCell(c.label, 2 + i, rowspan=2 if grouped else 1))
+    body = [["", "合计"] + [fmt_amount(t.total[c.key]) for c in cols]]
+    shown = [l for l in t.lines if any(v != 0 for v in l.values.values())]
+    for l in shown:
+        body.append([l.code, l.name] + [fmt_amount(l.values[c.key]) for c in cols])
+    note = t.table.note
+    if t.table.fund and t.is_empty():
+        note = f"说明：本{subject}本年度没有{t.table.fund}收入和支出，故本表无数据。"
+    return TableGrid(t.table.number, t.table.title, 2 + len(cols), header, 2 if grouped else 1, body, {0},
+                     {1}, [1.2, 3.6] + [1.4] * len(cols), note)
+
+
+def _balance(b: Balance) -> TableGrid:
+    table = b.table
+    keys = table.expense_keys
+    n_exp = len(keys)
+    header = [HeaderCell("收入", 0, colspan=2), HeaderCell("支出", 2, colspan=1 + n_exp)]
+    header += [HeaderCell(t, i, row=1) for i, t in enumerate(table.income_header)]
+    header += [HeaderCell(t, 2 + i, row=1) for i, t in enumerate(table.expense_header)]
+    classes = function_classes()
+    n_top = max(len(table.income), len(classes))
+    body = []
+    for i in range(n_top):
+        left = ["", ""]
+        if i < len(table.income):
+            row = table.income[i]
+            left = [row.label, fmt_amount(b.income[row.key])]
+        right = [""] * (1 + n_exp)
+        if i < len(classes):
+            right = [class_label(i, classes[i].name)] + [fmt_amount(b.classes[classes[i].code][k]) for k in keys]
+        body.append(left + right)
+    bold = set()
+    n_bottom = max(len(table.income_bottom), len(table.expense_bottom))
+    for i in range(n_bottom):
+        left = ["", ""]
+        if i < len(table.income_bottom):
+            row = table.income_bottom[i]
+            left = [row.label, fmt_amount(b.income_bottom[row.key])]
+        right = [""] * (1 + n_exp)
+        exp_rows = list(table.expense_bottom)
+        j = i if i < len(exp_rows) - 1 else None
+        if i == n_bottom - 1:
+            j = len(exp_rows) - 1
+        if j is not None and j < len(exp_rows):
+            row = exp_rows[j]
+            right = [row.label] + [fmt_amount(b.expense_bottom[row.key][k]) for k in keys]
+        if table.id == "t04" and j is None and 2 <= i <= 4:  # 年末 by fund, beside 年初 by fund
+            fund = ("gpb", "fund", "soe")[i - 2]
+            right = [table.income_bottom[i].label, fmt_amount(b.expense_bottom["closing"][fund])] + [""] * (n_exp - 1)
+        body.append(left + right)
+        if i in (0, n_bottom - 1):
+            bold.add(len(body) - 1)
+    return TableGrid(table.number, table.title, 3 + n_exp, header, 2, body, bold, {0, 2},
+                     [3.4, 1.4, 3.4] + [1.4] * n_exp, table.note)
+
+
+def _grid(g: Grid) -> TableGrid:
+    table = g.table
+    nm = len(table.measures)
+    header = []
+    groups = {}
+    for i, item in enumerate(table.items):
+        if item.group:
+            groups.setdefault(item.group, []).append(i)
+            header.append(HeaderCell(item.label, i * nm, row=1, colspan=nm))
+        else:
+            header.append(HeaderCell(item.label, i * nm, rowspan=2, colspan=nm))
+        for j, m in enumerate(table.measures):
+            header.append(HeaderCell(m.label, i * nm + j, row=2))
+    for group, idx in groups.items():
+        header.append(HeaderCell(group, idx[0] * nm, colspan=len(idx) * nm))
+    body = [[fmt_amount(g.get(item.key, m.key)) for item in table.items for m in table.measures]]
+    return TableGrid(table.number, table.title, len(table.items) * nm, header, 3, body, set(), set(),
+                     [1.0] * (len(table.items) * nm), table.note)
+
+
+def appendix_tables(acc: Accounts) -> list[TableGrid]:
+    subject = acc.unit.get("subject") or "单位"
+    out = []
+    for tid in sorted(acc.tables):
+        t = acc.tables[tid]
+        if isinstance(t, CodedTable):
+            out.append(_coded(t, subject))
+        elif isinstance(t, Balance):
+            out.append(_balance(t))
+        else:
+            out.append(_grid(t))
+    return sorted(out, key=lambda g: g.number)
+
+
+__all__ = ["TableGrid", "HeaderCell", "appendix_tables", "ZERO"]

@@ -1,0 +1,182 @@
+"""Checks on the resolved accounts: table-to-table identities, required data, placeholders.
+
+Within-table sums are checked while the accounts are resolved (accounts.py); this module
+adds what links the tables and the narrative sheets. Every rule is declared in RULES with a
+one-line Chinese description (the README's rule list is generated from it).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .accounts import Accounts, Resolver
+from .findings import ERROR, HINT, SEVERITY_ORDER, WARNING, Finding
+from .layout import load_layout
+from .money import ZERO, fmt_amount, percent
+
+RULES: dict[str, str] = {
+    "READ-AMOUNT": "金额单元格必须是数字；带千分位、全角数字的按数字读取并提示",
+    "READ-COUNT": "人数、车辆数、批次等必须是不小于 0 的整数",
+    "READ-NUMBER": "得分等数值单元格必须是数字",
+    "READ-CHOICE": "下拉选项只能填列表中的值",
+    "READ-CODE": "填了金额的行必须有科目编码",
+    "READ-CTRL": "文字中的不可见控制字符被删除",
+    "CODE-FORMAT": "功能分类编码为 3、5、7 位数字，经济分类编码为 3、5 位数字",
+    "CODE-DUP": "同一张表中科目编码不能重复",
+    "CODE-UNKNOWN": "科目编码不在科目表中时使用表中名称并提示核对",
+    "CODE-NAME": "科目名称与编码的现行名称不一致（含已停用的旧名称）",
+    "SUM-ROW": "行内合计等于各组成列之和（如 本年支出合计 = 基本支出 + 项目支出 + …）",
+    "SUM-TREE": "类 = 其下各款之和，款 = 其下各项之和",
+    "SUM-TOTAL": "合计行 = 各类之和",
+    "SUM-BALANCE": "总表中 本年收入/支出合计 与 总计 等于其组成项之和",
+    "BAL-TOTAL": "收入总计 = 支出总计",
+    "SUM-SG": "“三公”经费 合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费；小计 = 购置费 + 运行维护费（预算数、决算数分别核对）",
+    "SUM-PRIOR": "上年数中的“三公”合计与各项之和一致",
+    "LINK-CLASS": "总表各类支出与支出决算表（财政拨款总表与各明细表）的对应类一致",
+    "LINK-INCOME": "财政拨款收入支出决算总表的收入与收入支出决算总表的财政拨款收入一致",
+    "LINK-TABLES": "附表之间的勾稽关系（收入决算表、支出决算表与总表，一般公共预算表与财政拨款总表，基本支出表与人员经费、公用经费）",
+    "LINK-RUNNING": "行政单位和参公事业单位的机关运行经费等于基本支出表的公用经费合计",
+    "BUDGET-MISSING": "一般公共预算财政拨款支出的项级科目应填报预算数",
+    "PRIOR-MISSING": "正文需要比较的上年数应填写",
+    "REASON-MISSING": "增减变动超过阈值（默认 10% 且 10 万元）时应填写变动原因",
+    "UNIT-REQUIRED": "单位信息中的必填项目不能为空",
+    "UNIT-YEAR": "报告年度应为四位年份",
+    "TEXT-PLACEHOLDER": "文字中不能留有“XXX”“（具体工作）”等占位内容",
+    "GLOSSARY-MISSING": "表中出现的科目没有现成的名词解释时提示",
+}
+
+PLACEHOLDER = re.compile(r"(X{2,}|Ｘ{2,}|×{2,}|（具体[^）]*）|\(具体[^)]*\)|如有|…{2,}|\.{6,}|＊{2,}|\*{3,}|【.*?】)", re.I)
+CHANGE_PERCENT = Decimal(10)
+CHANGE_AMOUNT = Decimal(10)
+
+
+def _links(acc: Accounts, rs: Resolver) -> None:
+    t = acc.tables
+    t01, t02, t03, t04, t06 = t["t01"], t["t02"], t["t03"], t["t04"], t["t06"]
+    title = {k: v.table.title for k, v in t.items()}
+    pairs = [
+        (f"{title['t02']}合计 本年收入合计", t02.total["total"], f"{title['t01']} 本年收入合计", t01.income_bottom["year_total"], "t02"),
+        (f"{title['t03']}合计 本年支出合计", t03.total["total"], f"{title['t01']} 本年支出合计",
+         t01.expense_bottom["year_total"]["amount"], "t03"),
+        (f"{title['t02']}合计 财政拨款收入", t02.total["fiscal"], f"{title['t04']} 本年收入合计", t04.income_bottom["year_total"], "t02"),
+        (f"{title['t06']}合计", t06.total["total"], f"{title['t04']} 一般公共预算财政拨款本年支出",
+         t04.expense_bottom["year_total"]["gpb"], "t06"),
+        (f"{title['t05']}合计", t["t05"].total["total"], f"{title['t04']} 本年支出合计",
+         t04.expense_bottom["year_total"]["total"], "t05"),
+        (f"{title['t05']} 一般公共预算财政拨款", t["t05"].total["gpb"], f"{title['t06']}合计", t06.total["total"], "t05"),
+        (f"{title['t07']}合计", t["t07"].total["total"], f"{title['t06']}合计", t06.total["total"], "t07"),
+        (f"{title['t07']} 基本支出", t["t07"].total["basic"], f"{title['t06']} 基本支出", t06.total["basic"], "t07"),
+        (f"{title['t08']}合计（人员经费 + 公用经费）", t["t08"].total["amount"], f"{title['t06']} 基本支出", t06.total["basic"], "t08"),
+        (f"{title['t09']}合计", t["t09"].total["amount"], f"{title['t06']} 项目支出", t06.total["project"], "t09"),
+        (f"{title['t10']} 本年支出", t["t10"].total["spend"], f"{title['t04']} 政府性基金预算财政拨款本年支出",
+         t04.expense_bottom["year_total"]["fund"], "t10"),
+        (f"{title['t12']}合计", t["t12"].total["total"], f"{title['t11']} 本年支出", t["t11"].total["spend"], "t12"),
+    ]
+    for label_a, a, label_b, b, tid in pairs:
+        if a != b:
+            rs.compare("LINK-TABLES", title[tid], label_a, a, [(label_b, b)])
+    for key, label in (("gpb", "一般公共预算财政拨款"), ("fund", "政府性基金预算财政拨款"), ("soe", "国有资本经营预算财政拨款")):
+        if t01.income[key] != t04.income[key]:
+            rs.compare("LINK-INCOME", title["t04"], f"{title['t04']} {label}", t04.income[key],
+                       [(f"{title['t01']} {label}收入", t01.income[key])])
+    fiscal = t01.income["gpb"] + t01.income["fund"] + t01.income["soe"]
+    if t02.total["fiscal"] != fiscal and t02.total["fiscal"] != t04.income_bottom["year_total"]:
+        rs.compare("LINK-TABLES", title["t02"], f"{title['t02']}合计 财政拨款收入", t02.total["fiscal"],
+                   [(f"{title['t01']} 财政拨款收入（一 + 二 + 三）", fiscal)])
+
+
+def _running_costs(acc: Accounts, rs: Resolver) -> None:
+    if acc.unit.get("unit_type") not in ("行政单位", "参照公务员法管理的事业单位"):
+        return
+    rc = acc.other.get("running_costs")
+    ref = acc.refs["other.running_costs"]
+    public = sum((l.values["amount"] for l in acc.tables["t08"].leaves() if l.code[:3] not in ("301", "303")), ZERO)
+    if rc is None:
+        rs.findings.append(Finding("LINK-RUNNING", WARNING, ref,
+                                   f"行政单位和参公事业单位应填写机关运行经费；报告暂按公用经费合计 {fmt_amount(public)} 万元列示"))
+    elif rc != public:
+        rs.compare("LINK-RUNNING", ref, "机关运行经费", rc, [("基本支出表公用经费合计", public)])
+
+
+def _required(acc: Accounts, findings: list[Finding]) -> None:
+    form = load_layout().form("unit")
+    for f in form.fields:
+        if f.required and acc.unit.get(f.key) in (None, ""):
+            findings.append(Finding("UNIT-REQUIRED", ERROR, acc.refs[f"unit.{f.key}"], f"请填写“{f.label}”"))
+    year = acc.unit.get("year")
+    if year is not None and not 2000 <= year <= 2100:
+        findings.append(Finding("UNIT-YEAR", ERROR, acc.refs["unit.year"], f"报告年度应为四位年份，实为“{year}”"))
+
+
+def _placeholders(acc: Accounts, findings: list[Finding]) -> None:
+    layout = load_layout()
+    for form in layout.forms:
+        if form.is_list:
+            records = acc.budget if form.id == "budget" else acc.performance
+            for rec in records:
+                for f in form.fields:
+                    _placeholder(rec.get(f.key), f"{form.title}（第{rec['_ref'].split('!')[1]}行）", f.label, findings)
+            continue
+        values = {"unit": acc.unit, "prior": acc.prior, "reasons": acc.reasons, "sg": acc.sg, "other": acc.other}[form.id]
+        for f in form.fields:
+            _placeholder(values.get(f.key), acc.refs[f"{form.id}.{f.key}"], f.label, findings)
+
+
+def _placeholder(value, ref: str, label: str, findings: list[Finding]) -> None:
+    if isinstance(value, str):
+        m = PLACEHOLDER.search(value)
+        if m:
+            findings.append(Finding("TEXT-PLACEHOLDER", ERROR, ref,
+                                    f"“{label}”中有占位文字“{m.group(0)}”，请改为实际内容或删除"))
+
+
+def _changes(acc: Accounts, findings: list[Finding]) -> None:
+    """Missing prior-year figures, and big changes without a reason."""
+    t = acc.tables
+    now = {
+        "total": t["t01"].income_bottom["total"],
+        "fiscal_total": t["t04"].income_bottom["total"],
+        "gpb_expense": t["t06"].total["total"],
+        "fund_expense": t["t10"].total["spend"],
+        "soe_expense": t["t12"].total["total"] if not t["t12"].is_empty() else t["t11"].total["spend"],
+        "sg_total": t["t13"].get("total", "actual"),
+        "sg_abroad": t["t13"].get("abroad", "actual"),
+        "sg_car": t["t13"].get("car", "actual"),
+        "sg_reception": t["t13"].get("reception", "actual"),
+    }
+    if acc.other.get("running_costs") is not None:
+        now["running_costs"] = acc.other["running_costs"]
+    labels = {f.key: f.label for f in load_layout().form("prior").fields}
+    for key, value in now.items():
+        prior = acc.prior.get(key)
+        if prior is None:
+            if key in ("total", "fiscal_total", "gpb_expense", "sg_total") or value != 0:
+                findings.append(Finding("PRIOR-MISSING", WARNING, acc.refs[f"prior.{key}"],
+                                        f"未填写上年“{labels[key]}”，报告中不作同比比较"))
+            continue
+        diff = abs(value - prior)
+        pct = percent(diff, prior) if prior else None
+        big = diff >= CHANGE_AMOUNT and (pct is None or pct >= CHANGE_PERCENT)
+        if big and not acc.reasons.get(key):
+            findings.append(Finding("REASON-MISSING", WARNING, acc.refs[f"reasons.{key}"],
+                                    f"“{labels[key]}”由 {fmt_amount(prior)} 变为 {fmt_amount(value)} 万元，变动较大，请填写变动原因"))
+
+
+def check(acc: Accounts) -> list[Finding]:
+    """All findings for these accounts (those of reading and resolving included), sorted."""
+    rs = Resolver(list(acc.findings))
+    _links(acc, rs)
+    _running_costs(acc, rs)
+    _required(acc, rs.findings)
+    _placeholders(acc, rs.findings)
+    _changes(acc, rs.findings)
+    unique = list(dict.fromkeys(rs.findings))
+    return sorted(unique, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)
+
+
+__all__ = ["RULES", "check", "has_errors", "HINT"]

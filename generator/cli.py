@@ -1,0 +1,150 @@
+"""The `generate` command: parse arguments, call the library, print results. Nothing else.
+
+`generate 工作簿.xlsx` is the main job exactly as typed; `generate init`/`check` are
+sub-commands. Errors a user can cause end in one Chinese sentence and exit status 1.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import GeneratorError
+
+DEFAULT_OUTPUT = Path("output")
+
+
+class ChineseHelp:
+    """Headings of --help in Chinese (click's own are English)."""
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
+
+    def format_options(self, ctx, formatter):
+        opts = [rv for p in self.get_params(ctx) if (rv := p.get_help_record(ctx)) is not None]
+        if opts:
+            with formatter.section("选项"):
+                formatter.write_dl(opts)
+        if isinstance(self, click.Group):
+            cmds = [(name, self.get_command(ctx, name).get_short_help_str()) for name in self.list_commands(ctx)]
+            if cmds:
+                with formatter.section("子命令"):
+                    formatter.write_dl(cmds)
+
+
+class ZhCommand(ChineseHelp, click.Command):
+    pass
+
+
+class DefaultGroup(ChineseHelp, click.Group):
+    """A group whose first argument, when it is not a sub-command, is a workbook to generate."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx):
+        return ["run", "init", "check"]
+
+
+HELP = dict(help_option_names=["-h", "--help"])
+
+
+def _fail(message: str) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(1)
+
+
+def _print_findings(findings, as_json: bool = False) -> None:
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
+        return
+    for f in findings:
+        click.echo(f.line(), err=False)
+
+
+@click.group(cls=DefaultGroup, context_settings=HELP, invoke_without_command=True)
+@click.version_option(message="generate %(version)s", help="显示版本并退出")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+@click.pass_context
+def main(ctx):
+    """由一份决算工作簿生成完整的部门（单位）决算说明（Word）及其图表。
+
+    \b
+    常用：
+      generate 工作簿.xlsx            检查并生成决算说明，写入 output/ 文件夹
+      generate init 空白工作簿.xlsx    生成待填写的空白工作簿
+      generate check 工作簿.xlsx      只检查，不生成
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@main.command("run", cls=ZhCommand, context_settings=HELP)
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
+              show_default=True, help="报告输出文件夹")
+@click.option("--force", is_flag=True, help="工作簿有错误时仍然生成（控制台会说明）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def run(workbook: Path, output: Path, force: bool):
+    """检查工作簿并生成决算说明（可直接写 generate 工作簿.xlsx）。"""
+    from .pipeline import generate, load  # heavy imports only when needed
+
+    try:
+        outcome = generate(workbook, output, force=force)
+    except GeneratorError as exc:
+        if exc.__class__.__name__ == "CheckFailed":
+            _, findings = load(workbook)
+            _print_findings(findings)
+        _fail(str(exc))
+        return
+    _print_findings(outcome.findings)
+    if outcome.forced:
+        click.echo("注意：工作簿有错误，按 --force 要求仍然生成了报告，报告中的数字可能不一致。", err=True)
+    for path in outcome.written.all():
+        click.echo(f"已写入 {path}")
+
+
+@main.command("init", cls=ZhCommand, context_settings=HELP)
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--overwrite", is_flag=True, help="目标文件已存在时覆盖")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def init(path: Path, overwrite: bool):
+    """生成待填写的空白工作簿。"""
+    from .workbook import write_workbook
+
+    if path.suffix.lower() != ".xlsx":
+        path = path.with_suffix(".xlsx")
+    if path.exists() and not overwrite:
+        _fail(f"“{path}”已存在；如需覆盖请加 --overwrite")
+    try:
+        write_workbook(path)
+    except GeneratorError as exc:
+        _fail(str(exc))
+    click.echo(f"已写入 {path}")
+
+
+@main.command("check", cls=ZhCommand, context_settings=HELP)
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 每条一行，json 供程序读取")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def check_cmd(workbook: Path, fmt: str):
+    """只检查工作簿：列出错误、警告和提示；有错误时退出码为 1。"""
+    from .check import has_errors
+    from .pipeline import load
+
+    try:
+        _, findings = load(workbook)
+    except GeneratorError as exc:
+        _fail(str(exc))
+        return
+    _print_findings(findings, as_json=fmt == "json")
+    if fmt == "text":
+        n = {s: sum(f.severity == s for f in findings) for s in ("错误", "警告", "提示")}
+        click.echo(f"检查完成：错误 {n['错误']} 处，警告 {n['警告']} 处，提示 {n['提示']} 处。")
+    sys.exit(1 if has_errors(findings) else 0)

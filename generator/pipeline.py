@@ -1,0 +1,44 @@
+"""One workbook → one report: the stages in order, as the CLI (and later the batch) call them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .accounts import Accounts, resolve
+from .check import check, has_errors
+from .errors import CheckFailed
+from .findings import Finding
+from .narrative import narrate
+from .reader import read_workbook
+from .render import Written, safe_name, write_report
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding]
+    written: Written | None = None
+    forced: bool = False
+    extra: list[Finding] = field(default_factory=list)
+
+
+def load(path: Path) -> tuple[Accounts, list[Finding]]:
+    """Read, resolve and check a workbook."""
+    acc = resolve(read_workbook(Path(path)))
+    return acc, check(acc)
+
+
+def output_dir(workbook: Path, root: Path) -> Path:
+    """Each workbook gets its own folder under the output root, named after the file."""
+    return Path(root) / safe_name(Path(workbook).stem)
+
+
+def generate(path: Path, out_root: Path, force: bool = False) -> Outcome:
+    """Check the workbook and, unless it has 错误 (or `force`), write its report."""
+    acc, findings = load(path)
+    if has_errors(findings) and not force:
+        raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in findings)} 处错误，未生成报告；"
+                          "请按上面的提示修改后重试（或加 --force 强制生成）")
+    report = narrate(acc)
+    written = write_report(report, acc, output_dir(path, out_root))
+    return Outcome(findings + report.findings, written, forced=has_errors(findings))

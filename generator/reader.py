@@ -1,0 +1,368 @@
+"""Read a filled workbook into plain values, each with the cell it came from.
+
+Nothing is derived or checked here beyond what reading itself needs: amounts become
+Decimal in 万元, counts int, text str. What the reader had to interpret (a "1,234.50", a
+full-width digit) is reported as a 提示 so the clerk sees what was read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .codes import function_classes, strip_ordinal
+from .errors import WorkbookError
+from .findings import ERROR, HINT, Finding
+from .layout import Form, Table, load_layout
+from .workbook import (FIRST_DATA_ROW, FORM_FIRST_ROW, GRID_DATA_ROW, balance_geometry, coded_columns,
+                       grid_columns)
+
+MAX_ROWS = 5000  # a sheet longer than this is not a 决算 table; see README
+YUAN_PER_WAN = Decimal(10000)
+EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass
+class Value:
+    """One cell as read: the parsed value (None when blank) and where it is."""
+
+    value: Any
+    ref: str
+
+
+@dataclass
+class CodedRow:
+    code: str
+    name: str
+    values: dict[str, Value]
+    ref: str  # the code cell
+
+
+@dataclass
+class RawCoded:
+    table: Table
+    total: dict[str, Value]
+    rows: list[CodedRow]
+
+
+@dataclass
+class RawBalance:
+    table: Table
+    income: dict[str, Value]
+    income_bottom: dict[str, Value]
+    classes: dict[str, dict[str, Value]]  # class code → column key → value
+    expense_bottom: dict[str, dict[str, Value]]
+
+
+@dataclass
+class RawGrid:
+    table: Table
+    cells: dict[tuple[str, str], Value]
+
+
+@dataclass
+class RawWorkbook:
+    path: Path
+    amount_unit: str
+    tables: dict[str, RawCoded | RawBalance | RawGrid]
+    forms: dict[str, dict[str, Value]]
+    lists: dict[str, list[dict[str, Value]]]
+    findings: list[Finding] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- cell parsing
+
+class CellProblem(ValueError):
+    """A cell that cannot be read as the kind it must hold; the message is for the clerk."""
+
+
+def clean_text(raw: Any) -> tuple[str, bool]:
+    """Text of a cell with characters XML cannot hold removed; (text, whether any were)."""
+    text = str(raw)
+    cleaned = XML_FORBIDDEN.sub("", text)
+    return cleaned.strip(), cleaned != text
+
+
+def parse_amount(raw: Any) -> tuple[Decimal | None, str | None]:
+    """Cell → (Decimal or None when blank, a note when the text had to be interpreted)."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, bool):
+        raise CellProblem(f"应填金额，实为“{raw}”")
+    if isinstance(raw, int):
+        return Decimal(raw), None
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise CellProblem("应填金额，实为无效数字")
+        return Decimal(repr(raw)), None
+    text = str(raw).strip()
+    if text == "":
+        return None, None
+    if text.upper() in EXCEL_ERRORS:
+        raise CellProblem(f"是 Excel 错误值 {text}，请改正公式或直接填写数字")
+    normal = unicodedata.normalize("NFKC", text).replace(" ", "")
+    if THOUSANDS.match(normal):
+        normal = normal.replace(",", "")
+    try:
+        value = Decimal(normal)
+    except InvalidOperation:
+        raise CellProblem(f"应填金额（数字），实为“{text}”；请只填数字，不带单位、汉字或符号") from None
+    if not value.is_finite():
+        raise CellProblem(f"应填金额（数字），实为“{text}”")
+    return value, f"文字“{text}”按数字 {value} 读取"
+
+
+def parse_count(raw: Any) -> tuple[int | None, str | None]:
+    value, note = parse_amount(raw)
+    if value is None:
+        return None, note
+    if value != value.to_integral_value() or value < 0:
+        raise CellProblem(f"应填不小于 0 的整数，实为“{raw}”")
+    return int(value), note
+
+
+class SheetReader:
+    """Reads one worksheet, recording findings with its cell references."""
+
+    def __init__(self, ws: Worksheet, findings: list[Finding], unit_divisor: Decimal = Decimal(1)):
+        self.ws, self.findings, self.divisor = ws, findings, unit_divisor
+        if ws.max_row > MAX_ROWS:
+            raise WorkbookError(f"有 {ws.max_row} 行，超过了 {MAX_ROWS} 行的上限，请确认没有粘贴多余的数据", ws.title)
+
+    def ref(self, row: int, col: int) -> str:
+        return f"{self.ws.title}!{get_column_letter(col)}{row}"
+
+    def raw(self, row: int, col: int) -> Any:
+        return self.ws.cell(row, col).value
+
+    def text(self, row: int, col: int) -> Value:
+        raw = self.raw(row, col)
+        ref = self.ref(row, col)
+        if raw is None:
+            return Value(None, ref)
+        text, had_control = clean_text(raw if not isinstance(raw, float) or raw != int(raw) else int(raw))
+        if had_control:
+            self.findings.append(Finding("READ-CTRL", HINT, ref, "含有不可见的控制字符（多见于从其他系统粘贴），已删除"))
+        return Value(text or None, ref)
+
+    def amount(self, row: int, col: int) -> Value:
+        ref = self.ref(row, col)
+        try:
+            value, note = parse_amount(self.raw(row, col))
+        except CellProblem as exc:
+            self.findings.append(Finding("READ-AMOUNT", ERROR, ref, str(exc)))
+            return Value(None, ref)
+        if note:
+            self.findings.append(Finding("READ-AMOUNT", HINT, ref, note))
+        return Value(None if value is None else value / self.divisor, ref)
+
+    def count(self, row: int, col: int) -> Value:
+        ref = self.ref(row, col)
+        try:
+            value, note = parse_count(self.raw(row, col))
+        except CellProblem as exc:
+            self.findings.append(Finding("READ-COUNT", ERROR, ref, str(exc)))
+            return Value(None, ref)
+        if note:
+            self.findings.append(Finding("READ-COUNT", HINT, ref, note))
+        return Value(value, ref)
+
+    def number(self, row: int, col: int) -> Value:
+        """A plain number (a score), not converted by the amount unit."""
+        ref = self.ref(row, col)
+        try:
+            value, _ = parse_amount(self.raw(row, col))
+        except CellProblem as exc:
+            self.findings.append(Finding("READ-NUMBER", ERROR, ref, str(exc).replace("金额", "数字")))
+            return Value(None, ref)
+        return Value(value, ref)
+
+    def typed(self, row: int, col: int, kind: str) -> Value:
+        if kind == "money":
+            return self.amount(row, col)
+        if kind in ("count", "year"):
+            return self.count(row, col)
+        if kind == "number":
+            return self.number(row, col)
+        return self.text(row, col)
+
+    def expect_header(self, row: int, col: int, label: str) -> None:
+        found = self.raw(row, col)
+        if "".join(str(found or "").split()).lstrip("*") != "".join(label.split()):
+            raise WorkbookError(f"表头应为“{label}”，实为“{found or '空白'}”；请不要改动表头，可用 generate init 重新生成空白工作簿对照",
+                                self.ws.title, f"{get_column_letter(col)}{row}")
+
+    def find_label(self, col: int, label: str, start: int) -> int | None:
+        """Row of `label` in column `col` at or below `start` (ordinals and spaces ignored)."""
+        want = strip_ordinal(label)
+        for row in range(start, self.ws.max_row + 1):
+            cell = self.raw(row, col)
+            if cell is not None and strip_ordinal(str(cell)).lstrip("*").strip() == want:
+                return row
+        return None
+
+
+# ---------------------------------------------------------------- tables
+
+def _read_coded(sr: SheetReader, table: Table) -> RawCoded:
+    cols = coded_columns(table)
+    sr.expect_header(3, 1, "科目编码")
+    sr.expect_header(3, 2, "科目名称")
+    for c in table.columns:
+        sr.expect_header(4 if c.group else 3, cols[c.key], c.label)
+    total_row = sr.find_label(2, "合计", FIRST_DATA_ROW) or FIRST_DATA_ROW
+    total = {k: sr.amount(total_row, col) for k, col in cols.items()}
+    rows = []
+    for r in range(FIRST_DATA_ROW, sr.ws.max_row + 1):
+        if r == total_row:
+            continue
+        code = sr.text(r, 1)
+        values = {k: sr.amount(r, col) for k, col in cols.items()}
+        name = sr.text(r, 2)
+        if code.value is None:
+            if any(v.value is not None for v in values.values()):
+                sr.findings.append(Finding("READ-CODE", ERROR, code.ref, "这一行填了金额但没有科目编码"))
+            continue
+        rows.append(CodedRow(str(code.value).replace(" ", ""), name.value or "", values, code.ref))
+    return RawCoded(table, total, rows)
+
+
+def _read_balance(sr: SheetReader, table: Table) -> RawBalance:
+    bottom, _ = balance_geometry(table)
+    for i, text in enumerate(table.income_header):
+        sr.expect_header(4, 1 + i, text)
+    for i, text in enumerate(table.expense_header):
+        sr.expect_header(4, 3 + i, text)
+    keys = table.expense_keys
+
+    def side(rows, col, start, n_cols):
+        out, at = {}, start
+        for row in rows:
+            found = sr.find_label(col, row.label, at)
+            if found is None:
+                raise WorkbookError(f"找不到项目“{row.label}”；请不要改动或删除项目名称", sr.ws.title,
+                                    f"{get_column_letter(col)}{at}")
+            at = found + 1
+            out[row.key] = [sr.amount(found, col + 1 + j) for j in range(n_cols)]
+        return out
+
+    income = {k: v[0] for k, v in side(table.income, 1, FIRST_DATA_ROW, 1).items()}
+    income_bottom = {k: v[0] for k, v in side(table.income_bottom, 1, FIRST_DATA_ROW, 1).items()}
+    classes = {}
+    at = FIRST_DATA_ROW
+    for cls in function_classes():
+        found = sr.find_label(3, cls.name, FIRST_DATA_ROW)
+        if found is None:
+            continue  # a class row the clerk's older form lacks: derived from the detail tables
+        classes[cls.code] = {k: sr.amount(found, 4 + j) for j, k in enumerate(keys)}
+    expense_bottom = {k: dict(zip(keys, v)) for k, v in side(table.expense_bottom, 3, at, len(keys)).items()}
+    return RawBalance(table, income, income_bottom, classes, expense_bottom)
+
+
+def _read_grid(sr: SheetReader, table: Table) -> RawGrid:
+    cols = grid_columns(table)
+    nm = len(table.measures)
+    for i, item in enumerate(table.items):
+        sr.expect_header(4 if item.group else 3, 1 + i * nm, item.label)
+        for j, m in enumerate(table.measures):
+            sr.expect_header(5, 1 + i * nm + j, m.label)
+    return RawGrid(table, {key: sr.amount(GRID_DATA_ROW, col) for key, col in cols.items()})
+
+
+# ---------------------------------------------------------------- forms and lists
+
+def _read_form(sr: SheetReader, form: Form) -> dict[str, Value]:
+    out = {}
+    for f in form.fields:
+        row = sr.find_label(1, f.label, FORM_FIRST_ROW)
+        if row is None:
+            raise WorkbookError(f"找不到项目“{f.label}”；请不要改动或删除项目名称", sr.ws.title)
+        out[f.key] = sr.typed(row, 2, f.kind)
+        _check_choice(sr, f, out[f.key])
+    return out
+
+
+def _check_choice(sr: SheetReader, f, value: Value) -> None:
+    if f.kind == "choice" and value.value is not None and value.value not in f.choices:
+        sr.findings.append(Finding("READ-CHOICE", ERROR, value.ref,
+                                   f"“{f.label}”只能填 {'、'.join(f.choices)}，实为“{value.value}”"))
+        value.value = None
+
+
+def _read_list(sr: SheetReader, form: Form) -> list[dict[str, Value]]:
+    for j, f in enumerate(form.fields, start=1):
+        sr.expect_header(3, j, f.label)
+    records = []
+    for r in range(FORM_FIRST_ROW, sr.ws.max_row + 1):
+        rec = {f.key: sr.typed(r, j, f.kind) for j, f in enumerate(form.fields, start=1)}
+        if all(v.value is None for v in rec.values()):
+            continue
+        for f in form.fields:
+            _check_choice(sr, f, rec[f.key])
+        records.append(rec)
+    return records
+
+
+# ---------------------------------------------------------------- the workbook
+
+def _open(path: Path):
+    if not path.exists():
+        raise WorkbookError(f"找不到文件“{path}”")
+    if path.is_dir():
+        raise WorkbookError(f"“{path}”是文件夹，不是工作簿")
+    head = path.read_bytes()[:8]
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise WorkbookError(f"“{path.name}”是旧版 .xls 文件或加密的工作簿；请在 Excel/WPS 中取消密码并另存为 .xlsx 后重试")
+    if not head.startswith(b"PK"):
+        raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（.xlsx）文件")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise WorkbookError(f"“{path.name}”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）") from exc
+
+
+def read_workbook(path: Path) -> RawWorkbook:
+    """Read every declared sheet of the workbook at `path`."""
+    path = Path(path)
+    wb = _open(path)
+    layout = load_layout()
+    findings: list[Finding] = []
+
+    def sheet(title: str) -> Worksheet:
+        if title not in wb.sheetnames:
+            raise WorkbookError(f"缺少工作表“{title}”；请用 generate init 生成的空白工作簿填写，不要改动表名")
+        return wb[title]
+
+    unit_form = layout.form("unit")
+    unit = _read_form(SheetReader(sheet(unit_form.title), findings), unit_form)
+    amount_unit = unit["amount_unit"].value or "万元"
+    divisor = YUAN_PER_WAN if amount_unit == "元" else Decimal(1)
+    tables: dict[str, Any] = {}
+    for table in layout.tables:
+        sr = SheetReader(sheet(table.title), findings, divisor)
+        reader = {"coded": _read_coded, "balance": _read_balance, "grid": _read_grid}[table.kind]
+        tables[table.id] = reader(sr, table)
+    forms, lists = {"unit": unit}, {}
+    for form in layout.forms:
+        if form.id == "unit":
+            continue
+        sr = SheetReader(sheet(form.title), findings, divisor)
+        if form.is_list:
+            lists[form.id] = _read_list(sr, form)
+        else:
+            forms[form.id] = _read_form(sr, form)
+    return RawWorkbook(path, amount_unit, tables, forms, lists, findings)

@@ -1,0 +1,194 @@
+"""Fill the Word template and write the report, its charts and its data.
+
+docxtpl fills the narrative (autoescaped, strict about missing variables); the 附表 are
+appended with python-docx in a landscape section, which is much faster than pushing
+13 tables through jinja. Zip entries get a fixed timestamp so the same workbook gives
+byte-identical files.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from .appendix import TableGrid, appendix_tables
+from .accounts import Accounts
+from .narrative import ChartSpec, Report
+from .output import atomic_write
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+CHART_WIDTH = Mm(150)
+FORBIDDEN_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+
+
+@dataclass
+class Written:
+    """The files of one report."""
+
+    report: Path
+    charts: list[Path]
+    data: Path
+
+    def all(self) -> list[Path]:
+        return [self.report, *self.charts, self.data]
+
+
+def template_path() -> Path:
+    return Path(str(resources.files("generator.templates").joinpath("report.docx")))
+
+
+def draw(spec: ChartSpec) -> bytes:
+    from . import charts  # matplotlib is imported only when a chart is drawn
+
+    if spec.kind == "bar":
+        return charts.bar_chart(spec.categories, [(n, [float(v) for v in vals]) for n, vals in spec.series],
+                                spec.value_labels)
+    return charts.pie_chart(spec.labels, [float(v) for v in spec.values], spec.percent_labels)
+
+
+def _attachments(acc: Accounts) -> list[str]:
+    paras = []
+    for i, r in enumerate((r for r in acc.performance if r.get("name")), start=1):
+        text = f"{i}.{r['name']}绩效自评"
+        if r.get("score") is not None:
+            text += f"：自评得分{r['score'].normalize():f}分"
+        summary = (r.get("summary") or "").strip().rstrip("。")
+        paras.append(text + (f"。{summary}。" if summary else "。"))
+    return paras or ["本年度未附绩效自评材料。"]
+
+
+def _set_cell(cell, text: str, style, align, bold: bool = False) -> None:
+    p = cell.paragraphs[0]
+    p.style = style
+    p.alignment = align
+    run = p.add_run(text)
+    run.bold = bold or None
+
+
+def _add_table(doc, grid: TableGrid, width_mm: float) -> None:
+    styles = doc.styles
+    doc.add_paragraph(f"附表{grid.number}　{grid.title}", style=styles["表题"])
+    doc.add_paragraph("单位：万元", style=styles["单位"])
+    table = doc.add_table(rows=grid.header_rows + len(grid.body), cols=grid.n_cols)
+    table.style = styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    total = sum(grid.widths)
+    widths = [Mm(width_mm * w / total) for w in grid.widths]
+    cell_style = styles["表格文字"]
+    for h in grid.header:
+        cell = table.cell(h.row, h.col)
+        if h.colspan > 1 or h.rowspan > 1:
+            cell = cell.merge(table.cell(h.row + h.rowspan - 1, h.col + h.colspan - 1))
+        _set_cell(cell, h.text, cell_style, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    for i, row in enumerate(grid.body):
+        cells = table.rows[grid.header_rows + i].cells
+        for j, text in enumerate(row):
+            align = WD_ALIGN_PARAGRAPH.LEFT if j in grid.text_cols else (
+                WD_ALIGN_PARAGRAPH.CENTER if j == 0 and not grid.text_cols else WD_ALIGN_PARAGRAPH.RIGHT)
+            if j == 0 and 1 in grid.text_cols:
+                align = WD_ALIGN_PARAGRAPH.CENTER
+            _set_cell(cells[j], text, cell_style, align, bold=i in grid.bold_rows)
+    for row in table.rows:
+        for j, cell in enumerate(row.cells):
+            cell.width = widths[j]
+    for r in range(grid.header_rows):  # repeat the header on every page
+        trpr = table.rows[r]._tr.get_or_add_trPr()
+        el = trpr.makeelement(qn("w:tblHeader"), {})
+        trpr.append(el)
+    if grid.note:
+        doc.add_paragraph(grid.note, style=styles["表注"])
+
+
+def _landscape_appendix(doc, grids: list[TableGrid]) -> None:
+    """Put the closing 第五部分 heading and the tables in a landscape section."""
+    body = doc.element.body
+    heading = doc.paragraphs[-1]
+    previous = heading._p.getprevious()
+    portrait = copy.deepcopy(body.sectPr)
+    previous.get_or_add_pPr().append(portrait)
+    sec = doc.sections[-1]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    sec.top_margin, sec.bottom_margin = Mm(25), Mm(22)
+    sec.left_margin, sec.right_margin = Mm(25), Mm(25)
+    for i, grid in enumerate(grids):
+        if i:
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _add_table(doc, grid, 247)
+
+
+def _set_alt_texts(doc, specs: list[ChartSpec]) -> None:
+    doc_prs = doc.element.body.iter(qn("wp:docPr"))
+    for el, spec in zip(doc_prs, specs):
+        el.set("descr", spec.alt_text)
+        el.set("title", f"图{spec.number}：{spec.caption}")
+
+
+def _deterministic(data: bytes) -> bytes:
+    """Rewrite the zip with fixed timestamps (the only thing that differs between runs)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
+    tpl = DocxTemplate(template_path())
+    for spec, png in zip(report.charts, pngs):
+        spec.image = InlineImage(tpl, io.BytesIO(png), width=CHART_WIDTH)  # type: ignore[attr-defined]
+    ctx = dict(report.context, attachments=_attachments(acc))
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    tpl.render(ctx, jinja_env=env, autoescape=True)
+    doc = tpl.docx
+    _set_alt_texts(doc, report.charts)
+    _landscape_appendix(doc, appendix_tables(acc))
+    buf = io.BytesIO()
+    doc.save(buf)
+    return _deterministic(buf.getvalue())
+
+
+def safe_name(text: str) -> str:
+    """A unit name usable as a file name on Windows."""
+    return FORBIDDEN_IN_NAMES.sub("_", text).strip(" .") or "决算说明"
+
+
+def write_report(report: Report, acc: Accounts, out_dir: Path) -> Written:
+    """Write the .docx, the chart PNGs and the figures JSON into `out_dir`, each atomically."""
+    pngs = [draw(spec) for spec in report.charts]
+    docx = render_docx(report, acc, pngs)
+    u = acc.unit
+    base = safe_name(f"{u['name']}{u['year']}年度{u['subject'] or '单位'}决算说明")
+    report_path = out_dir / f"{base}.docx"
+    chart_paths = []
+    for spec, png in zip(report.charts, pngs):
+        path = out_dir / "图表" / safe_name(f"图{spec.number}_{spec.caption}.png")
+        with atomic_write(path) as tmp:
+            tmp.write_bytes(png)
+        chart_paths.append(path)
+    data_path = out_dir / f"{base}.数据.json"
+    with atomic_write(data_path) as tmp:
+        tmp.write_text(json.dumps({"figures": report.figures, "charts": [
+            {"number": s.number, "caption": s.caption, "alt": s.alt_text} for s in report.charts]},
+            ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+    with atomic_write(report_path) as tmp:
+        tmp.write_bytes(docx)
+    return Written(report_path, chart_paths, data_path)

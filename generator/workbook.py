@@ -1,0 +1,444 @@
+"""The workbook a clerk fills: geometry shared by the writer and the reader.
+
+`write_workbook(path, data)` writes the blank workbook (`generate init`, data empty) and,
+with data, the sample workbooks and the test fixtures: every workbook the project makes
+comes from this one function, so the reader is always tested on the real layout.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .codes import cn_number, codes_for, economic_codes, function_classes
+from .layout import Form, Layout, Table, load_layout
+
+INSTRUCTIONS_TITLE = "填表说明"
+HEADER_ROWS = 4  # title, unit line, two header rows
+FIRST_DATA_ROW = HEADER_ROWS + 1  # the 合计 row of coded tables; first fixed row of balances
+CODED_INPUT_ROWS = 60
+LIST_INPUT_ROWS = 40
+FORM_FIRST_ROW = 4  # forms and lists: title, intro, header, then fields/records
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # yellow: the clerk types here
+DERIVED_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: may be left blank, computed
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+AMOUNT_FORMAT = "#,##0.00"
+ECONOMIC_BASIC_CLASSES = ("301", "302", "303", "310")
+
+INSTRUCTIONS = """本工作簿是生成部门（单位）决算说明的唯一数据来源。填好后运行：
+    generate 工作簿.xlsx
+程序先检查数据，再计算全部数字、绘制图表，生成完整的决算说明（Word）。
+
+填写规则：
+1. 黄色单元格由您填写；灰色单元格可以不填，程序会根据其他数据计算，填了则会核对。
+2. 金额单位在“单位信息”表中选择（万元或元），全部表格统一使用该单位。金额可以带多位小数，程序按未舍入的数计算合计，只在写入报告时四舍五入到 0.01 万元。
+3. 按支出功能分类填报的表（收入决算表、支出决算表等）：在“科目编码”列填 7 位项级编码即可，科目名称、款级、类级和合计由程序按编码补齐；如果填了类、款和合计行，程序会核对，不会重复相加。
+4. 经济分类表（基本支出表等）已列出全部科目，只需在对应行填写金额，没有发生的留空。
+5. “上年数”“说明文字”“三公经费明细”“其他事项”“预算数”“绩效管理”各表提供正文所需而附表没有的数据；未发生的事项留空或填 0。
+6. 不要改动表名、表头和项目名称；不要合并单元格。可以在编码表中插入行。
+7. 说明文字请写实际情况，不要保留“XXX”“（具体工作）”等占位文字，检查会报错。
+
+各表说明：
+"""
+
+
+def _style_header(cell, bold: bool = True) -> None:
+    cell.font = Font(bold=bold)
+    cell.fill = HEADER_FILL
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    cell.border = BORDER
+
+
+def _input(cell, derived: bool = False, number: bool = True) -> None:
+    cell.fill = DERIVED_FILL if derived else INPUT_FILL
+    cell.protection = Protection(locked=False)
+    cell.border = BORDER
+    if number:
+        cell.number_format = AMOUNT_FORMAT
+
+
+def _label(cell, text: str, bold: bool = False) -> None:
+    cell.value = text
+    cell.font = Font(bold=bold)
+    cell.border = BORDER
+    cell.alignment = Alignment(vertical="center", wrap_text=True)
+
+
+def _title(ws: Worksheet, title: str, width: int, unit_line: str) -> None:
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.cell(2, width, unit_line).alignment = Alignment(horizontal="right")
+    ws.sheet_view.zoomScale = 100
+
+
+def _protect(ws: Worksheet) -> None:
+    """Labels locked without a password (a clerk can lift it); rows may still be inserted."""
+    ws.protection.sheet = True
+    ws.protection.insertRows = False
+    ws.protection.deleteRows = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _value(v: Any) -> Any:
+    return float(v) if isinstance(v, Decimal) else v
+
+
+# ---------------------------------------------------------------- coded tables
+
+def coded_columns(table: Table) -> dict[str, int]:
+    """Column number of each amount column (A = code, B = name)."""
+    return {c.key: 3 + i for i, c in enumerate(table.columns)}
+
+
+def economic_rows(table: Table) -> list[str]:
+    """Economic tables list every 类/款 of the code list, in the published order."""
+    codes = sorted(economic_codes())
+    if table.id == "t08":
+        codes = [c for c in codes if c[:3] in ECONOMIC_BASIC_CLASSES]
+    return codes
+
+
+def _write_coded(ws: Worksheet, table: Table, rows: list[dict]) -> None:
+    cols = coded_columns(table)
+    width = 2 + len(cols)
+    _title(ws, table.title, width, "金额单位见“单位信息”表")
+    for col, text in ((1, "科目编码"), (2, "科目名称")):
+        ws.cell(3, col, text)
+        ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+        _style_header(ws.cell(3, col))
+    groups: dict[str, list[int]] = {}
+    for c in table.columns:
+        col = cols[c.key]
+        if c.group:
+            groups.setdefault(c.group, []).append(col)
+            ws.cell(4, col, c.label)
+            _style_header(ws.cell(4, col))
+        else:
+            ws.cell(3, col, c.label)
+            ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+            _style_header(ws.cell(3, col))
+    for group, gcols in groups.items():
+        ws.cell(3, gcols[0], group)
+        ws.merge_cells(start_row=3, start_column=gcols[0], end_row=3, end_column=gcols[-1])
+        _style_header(ws.cell(3, gcols[0]))
+
+    _label(ws.cell(FIRST_DATA_ROW, 2), "合计", bold=True)
+    ws.cell(FIRST_DATA_ROW, 1).border = BORDER
+    by_code = {str(r["code"]): r for r in rows if r.get("code")}
+    total_row = next((r for r in rows if r.get("code") in (None, "", "合计")), {})
+    for key, col in cols.items():
+        _input(ws.cell(FIRST_DATA_ROW, col), derived=True)
+        if key in total_row:
+            ws.cell(FIRST_DATA_ROW, col, _value(total_row[key]))
+
+    if table.codes == "economic":
+        names = economic_codes()
+        layout_rows = [{"code": c, "name": names[c].name, **by_code.pop(c, {})} for c in economic_rows(table)]
+        layout_rows += list(by_code.values())  # codes outside the list, as the clerk gave them
+        prefilled = True
+    else:
+        layout_rows = [r for r in rows if r.get("code")]
+        prefilled = False
+    n_rows = max(len(layout_rows) + (0 if prefilled else 10), CODED_INPUT_ROWS if not prefilled else 0)
+    formula_keys = {c.key for c in table.columns if c.formula}
+    for i in range(n_rows):
+        r = FIRST_DATA_ROW + 1 + i
+        data = layout_rows[i] if i < len(layout_rows) else {}
+        code = str(data.get("code", ""))
+        derived_row = prefilled and len(code) == 3
+        code_cell = ws.cell(r, 1, code or None)
+        code_cell.number_format = "@"
+        name_cell = ws.cell(r, 2, data.get("name") or None)
+        if prefilled:
+            _label(code_cell, code)
+            _label(name_cell, data.get("name", ""), bold=derived_row)
+        else:
+            _input(code_cell, number=False)
+            _input(name_cell, derived=True, number=False)
+        for key, col in cols.items():
+            _input(ws.cell(r, col), derived=derived_row or key in formula_keys)
+            if data.get(key) is not None:
+                ws.cell(r, col, _value(data[key]))
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 34
+    for col in cols.values():
+        ws.column_dimensions[get_column_letter(col)].width = 15
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)
+    last = FIRST_DATA_ROW + n_rows
+    dv = DataValidation(type="decimal", operator="between", formula1="-1E12", formula2="1E12",
+                        error="请输入数字（不要带单位或汉字）", errorTitle="金额格式", showErrorMessage=True)
+    dv.add(f"C{FIRST_DATA_ROW}:{get_column_letter(2 + len(cols))}{last}")
+    ws.add_data_validation(dv)
+    if not prefilled:
+        code_dv = DataValidation(type="textLength", operator="between", formula1="3", formula2="7",
+                                 error="请填写 3 位（类）、5 位（款）或 7 位（项）科目编码",
+                                 errorTitle="科目编码", showErrorMessage=True)
+        code_dv.add(f"A{FIRST_DATA_ROW + 1}:A{last}")
+        ws.add_data_validation(code_dv)
+
+
+# ---------------------------------------------------------------- balance statements
+
+def balance_geometry(table: Table) -> tuple[int, int]:
+    """(first row of the bottom block, number of amount columns on the 支出 side)."""
+    n_top = max(len(table.income), len(function_classes()) if table.expense_classes else 0)
+    return FIRST_DATA_ROW + n_top, len(table.expense_keys)
+
+
+def class_label(index: int, name: str) -> str:
+    return f"{cn_number(index + 1)}、{name}"
+
+
+def _write_balance(ws: Worksheet, table: Table, data: dict) -> None:
+    bottom, n_exp = balance_geometry(table)
+    width = 2 + 1 + n_exp
+    _title(ws, table.title, width, "金额单位见“单位信息”表")
+    ws.cell(3, 1, "收入")
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=2)
+    ws.cell(3, 3, "支出")
+    ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=width)
+    for col in (1, 3):
+        _style_header(ws.cell(3, col))
+    for i, text in enumerate(table.income_header):
+        _style_header(ws.cell(4, 1 + i, text))
+    for i, text in enumerate(table.expense_header):
+        _style_header(ws.cell(4, 3 + i, text))
+    for i, row in enumerate(table.income):
+        _label(ws.cell(FIRST_DATA_ROW + i, 1), row.label)
+        _input(ws.cell(FIRST_DATA_ROW + i, 2))
+        if data.get("income", {}).get(row.key) is not None:
+            ws.cell(FIRST_DATA_ROW + i, 2, _value(data["income"][row.key]))
+    exp_keys = table.expense_keys
+    formulas = {c.key for c in table.expense_columns if c.formula}
+    for i, cls in enumerate(function_classes()):
+        r = FIRST_DATA_ROW + i
+        _label(ws.cell(r, 3), class_label(i, cls.name))
+        values = data.get("classes", {}).get(cls.code, {})
+        for j, key in enumerate(exp_keys):
+            _input(ws.cell(r, 4 + j), derived=True)
+            v = values.get(key) if isinstance(values, dict) else values
+            if v is not None:
+                ws.cell(r, 4 + j, _value(v))
+    for i, row in enumerate(table.income_bottom):
+        r = bottom + i
+        _label(ws.cell(r, 1), row.label, bold=not row.key.startswith("opening_"))
+        _input(ws.cell(r, 2), derived=bool(row.formula))
+        if data.get("income_bottom", {}).get(row.key) is not None:
+            ws.cell(r, 2, _value(data["income_bottom"][row.key]))
+    for i, row in enumerate(table.expense_bottom):
+        r = bottom + i
+        if row.key == "total":  # 总计 sits on the same line on both sides
+            r = bottom + len(table.income_bottom) - 1
+        _label(ws.cell(r, 3), row.label, bold=True)
+        values = data.get("expense_bottom", {}).get(row.key, {})
+        for j, key in enumerate(exp_keys):
+            _input(ws.cell(r, 4 + j), derived=bool(row.formula) or key in formulas)
+            v = values.get(key) if isinstance(values, dict) else values
+            if v is not None:
+                ws.cell(r, 4 + j, _value(v))
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 15
+    ws.column_dimensions["C"].width = 34
+    for j in range(n_exp):
+        ws.column_dimensions[get_column_letter(4 + j)].width = 15
+    ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
+
+
+def balance_total_row(table: Table) -> int:
+    bottom, _ = balance_geometry(table)
+    return bottom + len(table.income_bottom) - 1
+
+
+# ---------------------------------------------------------------- the 三公 grid
+
+def grid_columns(table: Table) -> dict[tuple[str, str], int]:
+    """(item, measure) → column, items in published order, 预算数 before 决算数."""
+    out = {}
+    for i, item in enumerate(table.items):
+        for j, m in enumerate(table.measures):
+            out[(item.key, m.key)] = 1 + i * len(table.measures) + j
+    return out
+
+
+GRID_DATA_ROW = 6
+
+
+def _write_grid(ws: Worksheet, table: Table, data: dict) -> None:
+    cols = grid_columns(table)
+    width = len(cols)
+    _title(ws, table.title, width, "金额单位见“单位信息”表")
+    nm = len(table.measures)
+    groups: dict[str, list[int]] = {}
+    for i, item in enumerate(table.items):
+        c0 = 1 + i * nm
+        if item.group:
+            groups.setdefault(item.group, []).append(c0)
+            ws.cell(4, c0, item.label)
+            ws.merge_cells(start_row=4, start_column=c0, end_row=4, end_column=c0 + nm - 1)
+            _style_header(ws.cell(4, c0))
+        else:
+            ws.cell(3, c0, item.label)
+            ws.merge_cells(start_row=3, start_column=c0, end_row=4, end_column=c0 + nm - 1)
+            _style_header(ws.cell(3, c0))
+        for j, m in enumerate(table.measures):
+            _style_header(ws.cell(5, c0 + j, m.label))
+    for group, starts in groups.items():
+        ws.cell(3, starts[0], group)
+        ws.merge_cells(start_row=3, start_column=starts[0], end_row=3, end_column=starts[-1] + nm - 1)
+        _style_header(ws.cell(3, starts[0]))
+    for (item, measure), col in cols.items():
+        derived = bool(table.items[[i.key for i in table.items].index(item)].formula)
+        cell = ws.cell(GRID_DATA_ROW, col)
+        _input(cell, derived=derived)
+        v = data.get(item, {}).get(measure)
+        if v is not None:
+            cell.value = _value(v)
+        ws.column_dimensions[get_column_letter(col)].width = 12
+
+
+# ---------------------------------------------------------------- forms and lists
+
+def form_label(field) -> str:
+    return ("* " if field.required else "") + field.label
+
+
+def _write_form(ws: Worksheet, form: Form, data: dict) -> None:
+    _title(ws, form.title, 3, "")
+    ws["A2"] = form.intro
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A2:C2")
+    ws.row_dimensions[2].height = 36
+    for col, text in enumerate(("项目", "内容", "说明"), start=1):
+        _style_header(ws.cell(3, col, text))
+    for i, f in enumerate(form.fields):
+        r = FORM_FIRST_ROW + i
+        _label(ws.cell(r, 1), form_label(f), bold=f.required)
+        cell = ws.cell(r, 2)
+        _input(cell, number=f.kind == "money")
+        if f.kind in ("longtext", "text"):
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        value = data.get(f.key, f.default or None)
+        if value is not None:
+            cell.value = _value(value)
+        if f.kind == "longtext":
+            ws.row_dimensions[r].height = 60
+        hint = f.hint or ("金额" if f.kind == "money" else "")
+        ws.cell(r, 3, hint).alignment = Alignment(wrap_text=True, vertical="top")
+        _add_validation(ws, f, f"B{r}")
+    ws.column_dimensions["A"].width = 34
+    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 40
+
+
+def _write_list(ws: Worksheet, form: Form, records: list[dict]) -> None:
+    width = len(form.fields)
+    _title(ws, form.title, width, "")
+    ws["A2"] = form.intro
+    ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    ws.row_dimensions[2].height = 36
+    for j, f in enumerate(form.fields, start=1):
+        _style_header(ws.cell(3, j, form_label(f)))
+        ws.column_dimensions[get_column_letter(j)].width = 40 if f.kind == "longtext" else 16
+    n = max(len(records) + 10, LIST_INPUT_ROWS)
+    for i in range(n):
+        r = FORM_FIRST_ROW + i
+        rec = records[i] if i < len(records) else {}
+        for j, f in enumerate(form.fields, start=1):
+            cell = ws.cell(r, j)
+            _input(cell, derived=f.key == "name" and form.id == "budget", number=f.kind == "money")
+            if f.kind == "code":
+                cell.number_format = "@"
+            if rec.get(f.key) is not None:
+                cell.value = _value(rec[f.key])
+    for j, f in enumerate(form.fields, start=1):
+        col = get_column_letter(j)
+        _add_validation(ws, f, f"{col}{FORM_FIRST_ROW}:{col}{FORM_FIRST_ROW + n - 1}")
+    ws.freeze_panes = ws.cell(FORM_FIRST_ROW, 1)
+
+
+def _add_validation(ws: Worksheet, f, ref: str) -> None:
+    if f.kind == "choice":
+        dv = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True,
+                            error="请从下拉列表中选择", showErrorMessage=True)
+    elif f.kind in ("count", "year"):
+        dv = DataValidation(type="whole", operator="between", formula1="0", formula2="100000000",
+                            error="请填写整数", showErrorMessage=True)
+    elif f.kind in ("money", "number"):
+        dv = DataValidation(type="decimal", operator="between", formula1="-1E12", formula2="1E12",
+                            error="请输入数字（不要带单位或汉字）", showErrorMessage=True)
+    else:
+        return
+    dv.add(ref)
+    ws.add_data_validation(dv)
+
+
+# ---------------------------------------------------------------- the whole workbook
+
+def _write_instructions(ws: Worksheet, layout: Layout) -> None:
+    lines = INSTRUCTIONS.splitlines()
+    for t in layout.tables:
+        lines.append(f"    附表{t.number}  {t.title}")
+    for f in layout.forms:
+        lines.append(f"    {f.title}：{f.intro}")
+    for i, line in enumerate(lines, start=1):
+        ws.cell(i, 1, line)
+    ws["A1"].font = Font(bold=True, size=12)
+    ws.column_dimensions["A"].width = 120
+
+
+def build_workbook(data: dict | None = None) -> Workbook:
+    """The workbook object for `data` (empty → the blank workbook)."""
+    data = data or {}
+    layout = load_layout()
+    wb = Workbook()
+    ws = wb.active
+    ws.title = INSTRUCTIONS_TITLE
+    _write_instructions(ws, layout)
+    for form in layout.forms:
+        if form.id in ("unit",):
+            _write_form(wb.create_sheet(form.title), form, data.get(form.id, {}))
+    for table in layout.tables:
+        ws = wb.create_sheet(table.title)
+        if table.kind == "coded":
+            _write_coded(ws, table, data.get(table.id, []))
+        elif table.kind == "balance":
+            _write_balance(ws, table, data.get(table.id, {}))
+        else:
+            _write_grid(ws, table, data.get(table.id, {}))
+        _protect(ws)
+    for form in layout.forms:
+        if form.id == "unit":
+            continue
+        ws = wb.create_sheet(form.title)
+        if form.is_list:
+            _write_list(ws, form, data.get(form.id, []))
+        else:
+            _write_form(ws, form, data.get(form.id, {}))
+    for ws in wb.worksheets:
+        if ws.title in [f.title for f in layout.forms]:
+            _protect(ws)
+    return wb
+
+
+def write_workbook(path: Path, data: dict | None = None) -> Path:
+    """Write the workbook for `data` to `path` (atomically) and return the path."""
+    from .output import atomic_write
+
+    wb = build_workbook(data)
+    with atomic_write(Path(path)) as tmp:
+        wb.save(tmp)
+    return Path(path)

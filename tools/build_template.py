@@ -1,0 +1,253 @@
+"""Build templates/report.docx, the Word template of the 决算说明.
+
+Run: python tools/build_template.py
+The template is committed; this script is how it was made and how to remake it. Fonts are
+set in the styles' w:rFonts with explicit w:eastAsia (theme fonts removed), so Chinese
+renders in 仿宋/黑体/楷体 in Word and WPS, and falls back sensibly in LibreOffice.
+Wording a finance bureau may want to change lives in the headings and fixed sentences of
+the template; sentences with numbers come from generator/narrative.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
+BODY_FONT = "仿宋_GB2312"
+LATIN_FONT = "Times New Roman"
+
+
+def set_fonts(style, east_asia: str, size: float, bold: bool = False, latin: str = LATIN_FONT) -> None:
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme"):
+            del fonts.attrib[attr]
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), latin)
+    style.font.size = Pt(size)
+    style.font.bold = bold
+
+
+def clean_doc_defaults(doc) -> None:
+    """Drop theme fonts from docDefaults and declare Chinese as the East-Asian language."""
+    styles = doc.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), BODY_FONT)
+    fonts.set(qn("w:cs"), LATIN_FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    for style in doc.styles:
+        el = style.element.find(qn("w:rPr"))
+        if el is not None and el.find(qn("w:rFonts")) is not None:
+            f = el.find(qn("w:rFonts"))
+            for attr in list(f.attrib):
+                if attr.endswith("Theme"):
+                    del f.attrib[attr]
+
+
+def paragraph_style(doc, name, east_asia, size, bold=False, align=None, indent=True, before=0, after=0,
+                    keep_next=False, line=28):
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+    set_fonts(style, east_asia, size, bold)
+    pf = style.paragraph_format
+    pf.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.first_line_indent = Pt(size * 2) if indent else Pt(0)
+    pf.space_before, pf.space_after = Pt(before), Pt(after)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(line)
+    pf.keep_with_next = keep_next
+    pf.widow_control = True
+    return style
+
+
+def page_number_footer(section) -> None:
+    """"— 3 —" centred: a PAGE field, updated by Word/WPS on open."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def run(text=None, fld=None, instr=None):
+        r = p.add_run()
+        r.font.size = Pt(14)
+        rpr = r._r.get_or_add_rPr()
+        fonts = rpr.get_or_add_rFonts()
+        fonts.set(qn("w:ascii"), LATIN_FONT)
+        fonts.set(qn("w:hAnsi"), LATIN_FONT)
+        fonts.set(qn("w:eastAsia"), "宋体")
+        if text:
+            r.text = text
+        if fld:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), fld)
+            r._r.append(el)
+        if instr:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = instr
+            r._r.append(el)
+
+    run("— ")
+    run(fld="begin")
+    run(instr=" PAGE ")
+    run(fld="separate")
+    run("1")
+    run(fld="end")
+    run(" —")
+
+
+def build() -> Path:
+    doc = Document()
+    clean_doc_defaults(doc)
+    normal = doc.styles["Normal"]
+    set_fonts(normal, BODY_FONT, 16)
+    paragraph_style(doc, "Normal", BODY_FONT, 16)
+    styles = {
+        "title": paragraph_style(doc, "Title", "方正小标宋简体", 22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                                 after=12, line=36),
+        "part": paragraph_style(doc, "Heading 1", "黑体", 16, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                                before=12, after=6, keep_next=True),
+        "h2": paragraph_style(doc, "Heading 2", "黑体", 16, indent=True, keep_next=True),
+        "h3": paragraph_style(doc, "Heading 3", "楷体_GB2312", 16, indent=True, keep_next=True),
+        "body": doc.styles["Normal"],
+        "figure": paragraph_style(doc, "图", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                                  keep_next=True, line=12),
+        "caption": paragraph_style(doc, "图题", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                                   after=6),
+        "unit": paragraph_style(doc, "单位", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False,
+                                keep_next=True, line=20),
+        "table_title": paragraph_style(doc, "表题", "黑体", 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                                       before=12, keep_next=True, line=24),
+        "table_note": paragraph_style(doc, "表注", BODY_FONT, 10.5, indent=False, line=16, after=6),
+        "cell": paragraph_style(doc, "表格文字", BODY_FONT, 9, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
+                                line=12),
+    }
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
+        st = doc.styles[name]
+        st.font.color.rgb = None
+        st.font.italic = False
+        rpr = st.element.get_or_add_rPr()
+        for tag in ("w:color", "w:i", "w:u"):
+            el = rpr.find(qn(tag))
+            if el is not None:
+                rpr.remove(el)
+        ppr = st.element.get_or_add_pPr()
+        for tag in ("w:pBdr",):
+            el = ppr.find(qn(tag))
+            if el is not None:
+                ppr.remove(el)
+
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin = Mm(37), Mm(35)
+    sec.left_margin, sec.right_margin = Mm(28), Mm(26)
+    sec.footer_distance = Mm(20)
+    page_number_footer(sec)
+
+    def p(text: str, style: str = "body") -> None:
+        doc.add_paragraph(text, style=styles[style])
+
+    def block(var: str) -> None:
+        """The paragraphs of one computed section, then its figure (if any)."""
+        p(f"{{%p for para in {var}.paras %}}")
+        p("{{ para }}")
+        p("{%p endfor %}")
+        p(f"{{%p if {var}.chart %}}")
+        p(f"{{%p if {var}.chart.kind == 'bar' %}}")
+        p("单位：万元", "unit")
+        p("{%p endif %}")
+        p(f"{{{{ {var}.chart.image }}}}", "figure")
+        p(f"（图{{{{ {var}.chart.number }}}}：{{{{ {var}.chart.caption }}}}）", "caption")
+        p("{%p endif %}")
+
+    p("{{ unit_name }}", "title")
+    p("{{ year }}年度{{ subject }}决算说明", "title")
+    p("第一部分　{{ subject }}概况", "part")
+    p("一、主要职责", "h2")
+    p("{%p for line in overview.duties %}")
+    p("{{ line }}")
+    p("{%p endfor %}")
+    p("二、机构设置", "h2")
+    p("{%p for line in overview.structure %}")
+    p("{{ line }}")
+    p("{%p endfor %}")
+    p("第二部分　{{ year }}年度{{ subject }}决算情况说明", "part")
+    p("一、收入支出决算总体情况说明", "h2")
+    block("s1")
+    p("二、收入决算情况说明", "h2")
+    block("s2")
+    p("三、支出决算情况说明", "h2")
+    block("s3")
+    p("四、财政拨款收入支出决算总体情况说明", "h2")
+    block("s4")
+    p("五、一般公共预算财政拨款支出决算情况说明", "h2")
+    p("（一）一般公共预算财政拨款支出决算总体情况", "h3")
+    block("s5.overall")
+    p("（二）一般公共预算财政拨款支出决算结构情况", "h3")
+    block("s5.structure")
+    p("（三）一般公共预算财政拨款支出决算具体情况", "h3")
+    block("s5.detail")
+    p("六、一般公共预算财政拨款基本支出决算情况说明", "h2")
+    block("s6")
+    p("七、财政拨款“三公”经费支出决算情况说明", "h2")
+    p("（一）“三公”经费财政拨款支出决算总体情况说明", "h3")
+    block("s7.overall")
+    p("（二）“三公”经费财政拨款支出决算具体情况说明", "h3")
+    block("s7.detail")
+    p("{%p for para in s7['items'] %}")
+    p("{{ para }}")
+    p("{%p endfor %}")
+    p("八、政府性基金预算支出决算情况说明", "h2")
+    block("s8")
+    p("九、国有资本经营预算支出决算情况说明", "h2")
+    block("s9")
+    p("十、其他重要事项的情况说明", "h2")
+    p("（一）机关运行经费支出情况", "h3")
+    block("s10.running")
+    p("（二）政府采购支出情况", "h3")
+    block("s10.procurement")
+    p("（三）国有资产占有使用情况", "h3")
+    block("s10.assets")
+    p("（四）预算绩效管理情况", "h3")
+    block("s10.performance")
+    p("第三部分　名词解释", "part")
+    p("{%p for entry in glossary %}")
+    p("{{ loop.index }}.{{ entry }}")
+    p("{%p endfor %}")
+    p("第四部分　附件", "part")
+    p("{%p for para in attachments %}")
+    p("{{ para }}")
+    p("{%p endfor %}")
+    p("第五部分　附表", "part")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    doc.core_properties.author = ""
+    doc.core_properties.title = "决算说明"
+    doc.save(OUT)
+    return OUT
+
+
+if __name__ == "__main__":
+    print(build(), file=sys.stdout)
