@@ -103,7 +103,9 @@ class Resolver:
         parts = " + ".join(f"{label} {fmt_amount(v)}" for label, v in terms).replace("+ -", "- ")
         if len(terms) > 6 or not parts:
             parts = "各项之和"
-        message = f"{what} {fmt_amount(entered)} ≠ {parts} = {fmt_amount(derived)}"
+        message = f"{what} {fmt_amount(entered)} ≠ {parts}"
+        if len(terms) != 1:
+            message += f" = {fmt_amount(derived)}"
         if gap <= ROUNDING_PER_ITEM * max(len(terms), 1):
             self.findings.append(Finding(rule, HINT, ref, message + "（相差不超过 0.01 万元/项，视为四舍五入差异）"))
         else:

@@ -15,8 +15,8 @@ from .accounts import Accounts, CodedTable, Line
 from .codes import economic_codes, function_codes, glossary
 from .findings import HINT, WARNING, Finding
 from .money import ZERO, fmt_amount
-from .sentences import (change, compared, completion, count_items, quoted_list, reason_clause, share_items,
-                        share_list, share_of, versus_budget, wan)
+from .sentences import (compared, completion, count_items, quoted_list, reason_clause, share_items, share_list,
+                        share_of, versus_budget, versus_prior, wan)
 
 PERSONNEL_CLASSES = ("301", "303")
 GENERAL_TERMS = ("income_fiscal", "income_superior", "income_business", "income_operating", "income_affiliated",
@@ -151,11 +151,8 @@ class Narrator:
                  + compared("收入、支出总计", total, p["total"], self.prior_year, self.reason("total"), each=True)]
         detail = []
         for label, now, prior in (("本年收入合计", year_in, p["income_year"]), ("本年支出合计", year_out, p["expense_year"])):
-            clause = change(now, prior)
-            text = f"{label}{wan(now)}"
-            if clause:
-                text += "，与上年持平" if clause == "持平" else f"，较上年{clause}"
-            detail.append(text)
+            versus = versus_prior(now, prior, self.prior_year)
+            detail.append(f"{label}{wan(now)}" + (f"，{versus}" if versus else ""))
         paras.append("其中，" + "；".join(detail) + "。")
         chart = self.bar_vs_prior("total", "收入、支出决算总计变动情况", ["收入", "支出"], [total, total],
                                   [p["total"], p["total"]])
@@ -304,21 +301,19 @@ class Narrator:
             return completion(actual[k], budget[k])
 
         def yoy(k, label):
-            """"<label>支出决算较2023年减少…，主要原因是…" ("" without a prior-year figure)."""
-            clause = change(actual[k], p[f"sg_{k}"])
-            if clause is None:
+            """"<label>支出决算较2023年减少…，主要变动原因是…" ("" without a prior-year figure)."""
+            versus = versus_prior(actual[k], p[f"sg_{k}"], self.prior_year)
+            if not versus:
                 return ""
-            if clause == "持平":
-                return f"{label}支出决算与{self.prior_year}年持平"
-            return f"{label}支出决算较{self.prior_year}年{clause}" + reason_clause(self.reason(f"sg_{k}"))
+            subject = label if p[f"sg_{k}"] == 0 and actual[k] != 0 else f"{label}支出决算"
+            return subject + versus + reason_clause(self.reason(f"sg_{k}"))
 
         head = f"{self.year}年“三公”经费财政拨款支出决算为{wan(total)}"
         c = done("total")
         head += f"，{c}" if c else ""
-        y = change(total, p["sg_total"])
-        if y:
-            head += "，与上年持平" if y == "持平" else f"，较上年{y}"
-        head += reason_clause(self.reason("sg_total"))
+        versus = versus_prior(total, p["sg_total"], self.prior_year)
+        if versus:
+            head += f"，{versus}" + reason_clause(self.reason("sg_total"))
         head += "。"
         if budget["total"]:
             head += versus_budget(total, budget["total"]) + reason_clause(self.reason("sg_budget"), "主要原因是") + "。"
@@ -390,9 +385,10 @@ class Narrator:
         share = share_of(spent, year_out)
         text = f"{self.year}年{label}支出{wan(spent)}" + (f"，占本年支出合计的{share}。" if share else "。")
         text += compared(f"{label}支出", spent, prior, self.prior_year, self.reason(prior_key))
-        classes = [(l.name, l.values[spend_key]) for l in t.level("类") if l.values[spend_key] != 0]
-        if classes:
-            text += "主要用于" + "、".join(f"{n}{wan(v)}" for n, v in classes) + "。"
+        names = {c: k.name for c, k in function_codes().items()} | {l.code: l.name for l in t.lines}
+        items = [(path_name(l.code, names), l.values[spend_key]) for l in t.leaves() if l.values[spend_key] != 0]
+        if items:
+            text += "其中：" + "；".join(f"{n}{wan(v)}" for n, v in items) + "。"
         return Section([text])
 
     # ------------------------------------------------------------ 十 other matters
@@ -406,10 +402,9 @@ class Narrator:
         if rc is not None:
             self.fig("running_costs", rc)
             text = f"{self.year}年，{self.short}机关运行经费支出{wan(rc)}"
-            clause = change(rc, self.acc.prior["running_costs"])
-            if clause:
-                text += f"，与{self.prior_year}年持平" if clause == "持平" else f"，比{self.prior_year}年{clause}"
-                text += reason_clause(self.reason("running_costs"), "变动的主要原因是")
+            versus = versus_prior(rc, self.acc.prior["running_costs"], self.prior_year, lead="比")
+            if versus:
+                text += f"，{versus}" + reason_clause(self.reason("running_costs"), "变动的主要原因是")
             running = Section([text + "。"])
         else:
             running = Section([f"本{self.subject}不属于行政单位或参照公务员法管理的事业单位，不涉及机关运行经费。"])
@@ -447,21 +442,23 @@ class Narrator:
             return Section([f"{self.year}年度本{self.subject}未填报预算绩效管理情况。"])
         projects = [r for r in recs if r.get("scope") == "项目"]
         paras = []
-        steps = []
+        steps: list[tuple[list[str], list[str]]] = []  # (project names, what was done); equal lists merged
         for key, words in (("pre_assessed", "开展了预算事前绩效评估"), ("has_target", "编制了绩效目标"),
                            ("monitored", "开展了绩效监控")):
             names = [r["name"] for r in projects if r.get(key) == "是"]
-            if names:
-                steps.append(f"对{quoted_list(names)}等{len(names)}个项目{words}")
+            if names and steps and steps[-1][0] == names:
+                steps[-1][1].append(words)
+            elif names:
+                steps.append((names, [words]))
+        steps = [f"对{quoted_list(names)}等{len(names)}个项目" + _join_acts(acts) for names, acts in steps]
         if steps:
             paras.append(f"根据预算绩效管理要求，{self.short}" + "；".join(steps) + "。")
         scored = [r for r in recs if r.get("score") is not None]
         if scored:
             parts = []
             for r in scored:
-                label = f"“{r['name']}”" if r.get("scope") == "项目" else r["name"]
-                kind = "项目" if r.get("scope") == "项目" else "整体"
-                text = f"{label}{kind}绩效自评得分为{_score(r['score'])}分"
+                label = f"“{r['name']}”项目" if r.get("scope") == "项目" else r["name"]
+                text = f"{label}绩效自评得分为{_score(r['score'])}分"
                 summary = (r.get("summary") or "").strip().rstrip("。")
                 if summary:
                     text += f"，绩效自评综述：{summary}"
@@ -513,6 +510,11 @@ class Narrator:
         ctx["s10"] = self.s10()
         ctx["glossary"] = self.glossary_entries()
         return Report(ctx, self.charts, self.figures, self.findings)
+
+
+def _join_acts(acts: list[str]) -> str:
+    """["开展了预算事前绩效评估", "编制了绩效目标", "开展了绩效监控"] → "…、编制了绩效目标并开展了绩效监控"."""
+    return acts[0] if len(acts) == 1 else "、".join(acts[:-1]) + "并" + acts[-1]
 
 
 def _score(value: Decimal) -> str:

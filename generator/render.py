@@ -102,6 +102,9 @@ def _add_table(doc, grid: TableGrid, width_mm: float) -> None:
             if j == 0 and 1 in grid.text_cols:
                 align = WD_ALIGN_PARAGRAPH.CENTER
             _set_cell(cells[j], text, cell_style, align, bold=i in grid.bold_rows)
+    table.autofit = False
+    for j, column in enumerate(table.columns):  # the grid (LibreOffice, WPS) and each cell (Word)
+        column.width = widths[j]
     for row in table.rows:
         for j, cell in enumerate(row.cells):
             cell.width = widths[j]
@@ -123,7 +126,7 @@ def _landscape_appendix(doc, grids: list[TableGrid]) -> None:
     sec = doc.sections[-1]
     sec.orientation = WD_ORIENT.LANDSCAPE
     sec.page_width, sec.page_height = Mm(297), Mm(210)
-    sec.top_margin, sec.bottom_margin = Mm(25), Mm(22)
+    sec.top_margin, sec.bottom_margin = Mm(20), Mm(18)
     sec.left_margin, sec.right_margin = Mm(25), Mm(25)
     for i, grid in enumerate(grids):
         if i:

@@ -35,7 +35,7 @@ def change(now: Decimal, prior: Decimal | None, each: bool = False) -> str | Non
     diff = now - prior
     word = "各" if each else ""
     if prior == 0:
-        return f"上年无此项，本年新增{wan(diff)}"
+        return f"上年无此项支出，本年新增{wan(diff)}"
     pct = percent(abs(diff), prior)
     if diff > 0:
         return f"{word}增加{wan(diff)}，增长{fmt_percent(pct)}"
@@ -49,8 +49,25 @@ def compared(subject: str, now: Decimal, prior: Decimal | None, prior_year: int,
     if clause is None:
         return ""
     if clause == "持平":
-        return f"与{prior_year}年相比，{subject}持平{reason_clause(reason, '主要原因是') if reason else ''}。"
+        return f"与{prior_year}年相比，{subject}持平{reason_clause(reason, '主要原因是')}。"
+    if prior == 0:
+        return f"{subject}{clause}{reason_clause(reason)}。"
     return f"与{prior_year}年相比，{subject}{clause}{reason_clause(reason)}。"
+
+
+def versus_prior(now: Decimal, prior: Decimal | None, prior_year: int, lead: str = "较") -> str:
+    """"较2023年增加…" / "与2023年持平" / "上年无此项支出，本年新增…" ("" without a prior figure).
+
+    `lead` is "较" or "比" — the word the published sentence uses before the year.
+    """
+    clause = change(now, prior)
+    if clause is None:
+        return ""
+    if clause == "持平":
+        return f"与{prior_year}年持平"
+    if prior == 0:
+        return clause
+    return f"{lead}{prior_year}年{clause}"
 
 
 def share_items(items: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, str]]:

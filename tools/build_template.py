@@ -78,8 +78,11 @@ def paragraph_style(doc, name, east_asia, size, bold=False, align=None, indent=T
     pf.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.JUSTIFY
     pf.first_line_indent = Pt(size * 2) if indent else Pt(0)
     pf.space_before, pf.space_after = Pt(before), Pt(after)
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = Pt(line)
+    if line:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = Pt(line)
+    else:  # a picture paragraph: exact spacing would crop the image to one line
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
     pf.keep_with_next = keep_next
     pf.widow_control = True
     return style
@@ -134,16 +137,16 @@ def build() -> Path:
         "h3": paragraph_style(doc, "Heading 3", "楷体_GB2312", 16, indent=True, keep_next=True),
         "body": doc.styles["Normal"],
         "figure": paragraph_style(doc, "图", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-                                  keep_next=True, line=12),
+                                  keep_next=True, line=None),
         "caption": paragraph_style(doc, "图题", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
                                    after=6),
         "unit": paragraph_style(doc, "单位", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False,
                                 keep_next=True, line=20),
         "table_title": paragraph_style(doc, "表题", "黑体", 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-                                       before=12, keep_next=True, line=24),
+                                       keep_next=True, line=22),
         "table_note": paragraph_style(doc, "表注", BODY_FONT, 10.5, indent=False, line=16, after=6),
         "cell": paragraph_style(doc, "表格文字", BODY_FONT, 9, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-                                line=12),
+                                line=11),
     }
     for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
         st = doc.styles[name]

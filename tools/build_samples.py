@@ -1,0 +1,310 @@
+"""Build the sample workbooks in sample_inputs/ with generator.workbook.write_workbook.
+
+Run: python tools/build_samples.py
+Figures of the two Sichuan samples come from the published reports in
+../shared/reference/ (their narrative figures); the split of those figures over the 附表
+rows that the reports do not print (economic items, 基本/项目 per 项) is our reconstruction,
+chosen to add up to every published figure. All prose cells are written for this project.
+The third sample is an invented 事业单位 that exercises what the two references do not.
+"""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal as D
+from pathlib import Path
+
+from generator.workbook import write_workbook
+
+OUT = Path(__file__).resolve().parent.parent / "sample_inputs"
+
+
+def t(*rows):
+    """Rows of a coded table: (code, {column: amount})."""
+    return [{"code": code, **{k: D(str(v)) for k, v in values.items()}} for code, values in rows]
+
+
+def econ(amounts: dict[str, str], column: str = "amount"):
+    return [{"code": code, column: D(v)} for code, v in amounts.items()]
+
+
+def merge_econ(basic: dict[str, str], project: dict[str, str]):
+    codes = sorted(set(basic) | set(project))
+    return [{"code": c, "basic": D(basic.get(c, "0")), "project": D(project.get(c, "0"))} for c in codes]
+
+
+# --------------------------------------------------------------------------- 2024 安居区社保局
+
+ANJU_ITEMS = {  # 项: (basic, project); 五（三） of the 2024 report gives the totals
+    "2080109": ("346.59", "0"),
+    "2080199": ("110.09", "8.72"),
+    "2080501": ("4.48", "0"),
+    "2080505": ("48.88", "0"),
+    "2080801": ("729.87", "4.57"),
+    "2089999": ("0", "3.26"),
+    "2101101": ("7.78", "0"),
+    "2101102": ("8.50", "0"),
+    "2101103": ("4.19", "0"),
+    "2210201": ("36.57", "0"),
+}
+ANJU_PERSONNEL = {"30101": "115.00", "30102": "130.00", "30103": "28.45", "30106": "6.12", "30107": "88.64",
+                  "30108": "48.88", "30109": "19.55", "30112": "20.47", "30113": "36.57", "30199": "9.83",
+                  "30304": "729.87", "30305": "4.48", "30309": "0.60", "30399": "7.16"}
+ANJU_PUBLIC = {"30201": "6.20", "30202": "1.10", "30205": "0.45", "30206": "3.80", "30207": "2.35", "30211": "3.60",
+               "30213": "2.15", "30216": "0.80", "30226": "4.30", "30228": "4.12", "30229": "2.40", "30239": "12.96",
+               "30299": "7.10"}
+ANJU_PROJECT_ECON = {"30305": "7.82", "30227": "8.73"}
+ANJU_PROJECTS = [
+    ("建国初期参加革命工作退休干部困难补助2024", "按月足额发放建国初期参加革命工作退休干部的困难补助，补助对象生活得到保障"),
+    ("离休干部遗孀生活补助2024", "离休干部遗孀生活补助全年按时发放到位，未出现漏发、错发"),
+    ("基金风险防控项目", "对死亡后冒领、重复领取和服刑期间领取待遇三类情形开展核查并追回基金，降低了基金损失风险"),
+    ("陈友生困难补助", "伤残津贴补助按月足额发放，保障了补助对象的基本生活"),
+    ("城乡居民养老保险个人缴费补贴区级配套2024", "区级缴费补贴配套资金足额到位，符合条件的参保人员均按规定享受补贴"),
+    ("基础养老金补贴区级配套2024", "区级配套资金及时上解基金专户，城乡居民养老金按时足额发放"),
+    ("困难群体代缴城乡居民养老保险", "为困难群体按规定代缴城乡居民养老保险费，做到应代尽代"),
+    ("职业年金做实及贴息2024", "完成本年度退休人员和转出人员的职业年金记实及贴息"),
+]
+
+
+def anju() -> dict:
+    items = [(c, {"basic": b, "project": p}) for c, (b, p) in ANJU_ITEMS.items()]
+    totals = {c: D(b) + D(p) for c, (b, p) in ANJU_ITEMS.items()}
+    return {
+        "unit": {
+            "name": "遂宁市安居区社会保险事业管理局", "short_name": "区社保局", "code": "510904-SB", "year": 2024,
+            "subject": "单位", "unit_type": "参照公务员法管理的事业单位", "amount_unit": "万元",
+            "duties": "\n".join([
+                "1.宣传并组织实施社会保险法律法规和养老保险制度改革的各项政策。",
+                "2.办理参保单位登记和企业、机关事业单位、城乡居民参保人员的参保登记及权益记录查询。",
+                "3.推进全民参保计划，做好全区养老保险扩面工作。",
+                "4.负责全区企业职工基本养老保险、工伤保险、失业保险以及机关事业单位养老保险、职业年金和城乡居民基本养老保险的费用征缴。",
+                "5.负责上述各项社会保险待遇的计算、核定、调整和发放。",
+                "6.做好离退休人员管理服务，组织开展退休人员社区服务和文体活动。",
+                "7.管理社会保险基金，稽核参保缴费和待遇支付，保障基金安全。",
+                "8.办理各类社会保险关系的转移接续。",
+                "9.经办被征地农民养老保障业务，筹集、管理和发放相关补助资金。",
+                "10.完成区委、区政府交办的其他工作。"]),
+            "structure": "区社保局是区人力资源和社会保障局管理的参照公务员法管理的事业单位，无下属二级预算单位。\n"
+                         "纳入本年度单位决算编制范围的只有区社保局本级。",
+            "staff_quota": 28, "staff_actual": 28,
+        },
+        "t01": {"income": {"gpb": D("1313.50")}, "income_bottom": {"year_total": D("1313.50"), "total": D("1313.50")},
+                "expense_bottom": {"year_total": {"amount": D("1313.50")}, "closing": {"amount": D("0")},
+                                   "total": {"amount": D("1313.50")}}},
+        "t02": t(*[(c, {"fiscal": v}) for c, v in totals.items()]),
+        "t03": t(*items),
+        "t04": {"income": {"gpb": D("1313.50")}},
+        "t05": t(*[(c, {"gpb": v}) for c, v in totals.items()]),
+        "t06": t(*items),
+        "t07": merge_econ(ANJU_PERSONNEL | ANJU_PUBLIC, ANJU_PROJECT_ECON),
+        "t08": econ(ANJU_PERSONNEL | ANJU_PUBLIC),
+        "t09": econ(ANJU_PROJECT_ECON),
+        "t13": {},
+        "prior": {"total": D("1727.58"), "fiscal_total": D("1727.58"), "gpb_expense": D("1727.58"),
+                  "fund_expense": D("0"), "soe_expense": D("0"), "sg_abroad": D("0"), "sg_car_buy": D("0"),
+                  "sg_car_run": D("0"), "sg_reception": D("0.71"), "running_costs": D("48.55")},
+        "reasons": {
+            "total": "抚恤金支出减少，原机关养老保险清理转移的养老保险费项目资金也相应减少",
+            "fiscal_total": "抚恤金支出减少，原机关养老保险清理转移的养老保险费项目资金也相应减少",
+            "gpb_expense": "抚恤金支出减少，原机关养老保险清理转移的养老保险费项目资金也相应减少",
+            "sg_total": "本年度未安排公务接待",
+            "sg_reception": "严格控制接待支出，本年度未安排公务接待",
+            "running_costs": "人员调入后日常办公支出有所增加",
+            "procurement": "本年度的采购项目均未达到政府集中采购限额标准，未纳入政府采购统计",
+        },
+        "sg": {"abroad_groups": 0, "abroad_people": 0, "domestic_batches": 0, "domestic_people": 0,
+               "foreign_batches": 0, "foreign_people": 0, "foreign_amount": D("0")},
+        "other": {"running_costs": D("51.33")},
+        "budget": [{"code": c, "initial": v, "adjusted": v} for c, v in totals.items()],
+        "performance": [{"name": "遂宁市安居区社会保险事业管理局部门整体（含部门预算项目）", "scope": "整体", "score": 97,
+                         "summary": "年度整体绩效目标全部完成，各项社会保险待遇按时足额发放，基金运行安全"}]
+                       + [{"name": n, "scope": "项目", "pre_assessed": "是", "has_target": "是", "monitored": "是",
+                           "score": 100, "summary": s} for n, s in ANJU_PROJECTS],
+    }
+
+
+# --------------------------------------------------------------------------- 2020 雁江区社保局
+
+YANJIANG_ITEMS = {  # 项: (basic, project). 2080506 and 2089999 carry a third decimal: the
+    # published class total 408.45 is the sum of unrounded items (4.095 + 0.275 …).
+    "2080101": ("236.14", "0"),
+    "2080102": ("0", "136.23"),
+    "2080501": ("13.38", "0"),
+    "2080502": ("2.04", "0"),
+    "2080505": ("16.29", "0"),
+    "2080506": ("4.095", "0"),
+    "2089999": ("0.275", "0"),
+    "2101101": ("0.62", "0"),
+    "2101102": ("7.76", "0"),
+    "2101103": ("1.83", "0"),
+    "2210201": ("19.00", "0"),
+}
+YANJIANG_PERSONNEL = {"30101": "62.40", "30102": "98.60", "30103": "21.30", "30108": "16.29", "30109": "4.095",
+                      "30112": "10.21", "30113": "19.00", "30199": "24.555", "30309": "0.50", "30399": "15.42"}
+YANJIANG_PUBLIC = {"30201": "3.20", "30202": "0.85", "30203": "0.30", "30204": "0.05", "30205": "0.40",
+                   "30206": "1.90", "30207": "1.25", "30211": "2.10", "30213": "1.60", "30216": "0.45",
+                   "30217": "0.37", "30228": "2.95", "30229": "1.80", "30239": "4.60", "30240": "0.12",
+                   "30299": "2.82", "31002": "2.30", "31003": "0.90", "31007": "1.10"}
+YANJIANG_PROJECT_ECON = {"30226": "52.80", "30227": "70.43", "30299": "13.00"}
+
+
+def yanjiang() -> dict:
+    items = [(c, {"basic": b, "project": p}) for c, (b, p) in YANJIANG_ITEMS.items()]
+    totals = {c: D(b) + D(p) for c, (b, p) in YANJIANG_ITEMS.items()}
+    income = dict(totals, **{"2080102": totals["2080102"] - D("53.55")})  # 437.66 spent = 384.11 + 63.55 − 10.00
+    return {
+        "unit": {
+            "name": "资阳市雁江区社会保险事业管理局", "short_name": "区社保局", "year": 2020, "subject": "部门",
+            "unit_type": "参照公务员法管理的事业单位", "amount_unit": "万元",
+            "duties": "\n".join([
+                "1.贯彻执行社会保险方面的法律法规和政策。",
+                "2.组织全区城镇职工基本养老保险和工伤保险的参保扩面。",
+                "3.计算、核定并发放企业职工基本养老保险和工伤保险待遇。",
+                "4.开展退休人员领取待遇资格认证和社会化管理服务。",
+                "5.稽核各类企业的参保人数和缴费工资。",
+                "6.加强社会保险基金内部控制和监督，保障基金安全完整。",
+                "7.开展社会保险政策宣传和调查研究，加强机构自身建设。"]),
+            "structure": "区社保局是一级预算单位，没有下属单位，本部门决算即区社保局本级决算。",
+            "staff_quota": 20, "staff_actual": 18, "retired": 10, "retired_li": 0,
+        },
+        "t01": {"income": {"gpb": D("384.11")}, "income_bottom": {"opening": D("63.55")}},
+        "t02": t(*[(c, {"fiscal": v, "total": v}) for c, v in income.items()]),
+        "t03": t(*items),
+        "t04": {"income_bottom": {"opening_gpb": D("63.55")}},
+        "t05": t(*[(c, {"gpb": v}) for c, v in totals.items()]),
+        "t06": t(*items),
+        "t07": merge_econ(YANJIANG_PERSONNEL | YANJIANG_PUBLIC, YANJIANG_PROJECT_ECON),
+        "t08": econ(YANJIANG_PERSONNEL | YANJIANG_PUBLIC),
+        "t09": econ(YANJIANG_PROJECT_ECON),
+        "t13": {"reception": {"budget": D("0.37"), "actual": D("0.37")}},
+        "prior": {"income_year": D("8974.37"), "expense_year": D("8529.93"), "fiscal_total": D("9132.66"),
+                  "gpb_expense": D("426.33"), "fund_expense": D("0"), "soe_expense": D("0"), "sg_abroad": D("0"),
+                  "sg_car_buy": D("0"), "sg_car_run": D("0"), "sg_reception": D("0.48"), "running_costs": D("36.47")},
+        "reasons": {
+            "fiscal_total": "本年度失地农民归垫预算收入全部追减，财政补助相应减少",
+            "sg_reception": "坚持厉行节约，压减了公务接待",
+            "reception_content": "上级部门业务检查和工作调研",
+            "running_costs": "厉行节约，同时部分人员退休",
+        },
+        "sg": {"abroad_groups": 0, "abroad_people": 0, "domestic_batches": 5, "domestic_people": 48,
+               "foreign_batches": 0, "foreign_people": 0, "foreign_amount": D("0")},
+        "other": {"running_costs": D("29.06"), "veh_leader": 0},
+        "budget": [{"code": c, "adjusted": v} for c, v in totals.items()],
+        "performance": [{"name": "资阳市雁江区社会保险事业管理局部门整体支出", "scope": "整体", "score": 97,
+                         "summary": "年度各项工作任务全面完成，扣分原因是年末结转结余与支出预算之比低于规定比例"}],
+    }
+
+
+# --------------------------------------------------------------------------- invented 事业单位
+
+def welfare() -> dict:
+    """示范区社会福利院：事业收入、经营收入、其他收入、结转结余、基金和国资、三项“三公”、增减与新增。"""
+    t03 = t(
+        ("2081002", {"basic": "612.4815", "project": "186.20"}),       # 老年福利
+        ("2080505", {"basic": "58.36"}),
+        ("2080506", {"basic": "23.34"}),
+        ("2101102", {"basic": "31.27"}),
+        ("2210201", {"basic": "44.18"}),
+        ("2296002", {"project": "120.00"}),                              # 彩票公益金（政府性基金）
+        ("2230105", {"project": "15.60"}),                               # 国有资本经营预算
+        ("2089999", {"operating": "38.50"}),                             # 经营支出
+    )
+    gpb = t(
+        ("2081002", {"basic": "455.2015", "project": "150.00"}),
+        ("2080505", {"basic": "58.36"}),
+        ("2080506", {"basic": "23.34"}),
+        ("2101102", {"basic": "31.27"}),
+        ("2210201", {"basic": "44.18"}),
+    )
+    personnel = {"30101": "148.25", "30102": "95.30", "30107": "120.65", "30108": "58.36", "30109": "23.34",
+                 "30110": "31.27", "30113": "44.18", "30199": "12.6015", "30305": "6.20"}
+    public = {"30201": "8.60", "30205": "6.30", "30206": "12.40", "30211": "2.20", "30213": "9.80", "30217": "1.85",
+              "30228": "6.10", "30229": "3.20", "30231": "8.60", "30299": "6.37", "31002": "6.78"}
+    project = {"30218": "12.00", "30227": "38.00", "31003": "100.00"}
+    return {
+        "unit": {
+            "name": "示范区社会福利院", "short_name": "区福利院", "code": "SF-0099", "year": 2024, "subject": "单位",
+            "unit_type": "事业单位", "amount_unit": "元",
+            "duties": "1.为城乡特困老年人提供集中供养和日常照料服务。\n2.承担区内失能、半失能老年人的托养和康复护理。\n"
+                      "3.开展养老服务技能培训，指导社区养老服务站点运营。",
+            "structure": "区福利院内设综合办公室、护理部、康复部和后勤保障部，无下属单位。",
+            "staff_quota": 45, "staff_actual": 42, "retired": 16,
+        },
+        "t01": {"income": {"gpb": D("7623515"), "fund": D("1200000"), "soe": D("156000"),
+                           "business": D("1850000"), "operating": D("420000"), "other": D("35000")},
+                "income_bottom": {"use_balance": D("0"), "opening": D("86400")},
+                "expense_bottom": {"distribution": D("12000")}},
+        "t02": t(
+            ("2081002", {"fiscal": "6052015", "business": "1850000", "other": "35000"}),
+            ("2080505", {"fiscal": "583600"}), ("2080506", {"fiscal": "233400"}), ("2101102", {"fiscal": "312700"}),
+            ("2210201", {"fiscal": "441800"}), ("2296002", {"fiscal": "1200000"}), ("2230105", {"fiscal": "156000"}),
+            ("2089999", {"operating": "420000"}),
+        ),
+        "t03": [{**r, **{k: v * 10000 for k, v in r.items() if k != "code"}} for r in t03],
+        "t05": [{"code": r["code"], "gpb": (r.get("basic", D(0)) + r.get("project", D(0))) * 10000} for r in gpb]
+               + [{"code": "2296002", "fund": D("1200000")}, {"code": "2230105", "soe": D("156000")}],
+        "t06": [{**r, **{k: v * 10000 for k, v in r.items() if k != "code"}} for r in gpb],
+        "t07": [{"code": c, "basic": D(personnel.get(c, public.get(c, "0"))) * 10000,
+                 "project": D(project.get(c, "0")) * 10000} for c in sorted(set(personnel) | set(public) | set(project))],
+        "t08": [{"code": c, "amount": D(v) * 10000} for c, v in (personnel | public).items()],
+        "t09": [{"code": c, "amount": D(v) * 10000} for c, v in project.items()],
+        "t10": t(("2296002", {"income": "1200000", "basic": "0", "project": "1200000"})),
+        "t11": t(("2230105", {"opening": "0", "income": "156000", "project": "156000"})),
+        "t12": t(("2230105", {"project": "156000"})),
+        "t13": {"abroad": {"budget": D("30000"), "actual": D("28600")},
+                "car_buy": {"budget": D("0"), "actual": D("0")},
+                "car_run": {"budget": D("25000"), "actual": D("21800")},
+                "reception": {"budget": D("15000"), "actual": D("18500")}},
+        "prior": {"total": D("11900000"), "income_year": D("11500000"), "expense_year": D("11650000"),
+                  "fiscal_total": D("9100000"), "gpb_expense": D("8120000"), "fund_expense": D("0"),
+                  "soe_expense": D("180000"), "sg_abroad": D("0"), "sg_car_buy": D("0"), "sg_car_run": D("26400"),
+                  "sg_reception": D("12000"), "running_costs": None},
+        "reasons": {
+            "total": "上年实施的护理楼改造项目已完工，本年项目支出相应减少",
+            "fiscal_total": "护理楼改造项目完工后财政项目拨款减少，同时新增彩票公益金资助的适老化设备购置",
+            "gpb_expense": "护理楼改造项目完工，一般公共预算项目支出减少",
+            "fund_expense": "本年新获彩票公益金资助，用于购置康复护理设备",
+            "soe_expense": "原所属企业退休人员社会化管理补助标准调整，补助减少",
+            "sg_total": "本年首次派员赴境外考察养老服务，同时接待上级检查增加",
+            "sg_budget": "因公出国（境）费和公务用车运行维护费有所节约，公务接待费超出部分在年中经批准调剂解决",
+            "sg_abroad": "派员参加境外养老服务培训考察",
+            "sg_reception": "承接全市养老服务现场会，接待批次增加",
+            "car_run_use": "接送集中供养老人就医和外出采购",
+            "reception_content": "上级部门检查指导和兄弟单位交流考察",
+        },
+        "sg": {"abroad_groups": 1, "abroad_people": 2, "stock_bus": 1, "stock_sedan": 0,
+               "domestic_batches": 9, "domestic_people": 76, "foreign_batches": 0, "foreign_people": 0,
+               "foreign_amount": D("0")},
+        "other": {"proc_goods": D("1163000"), "proc_works": D("0"), "proc_services": D("380000"),
+                  "proc_sme": D("1320000"), "proc_small": D("860000"), "veh_other": 1, "equipment_special": 1},
+        "budget": [{"code": "2081002", "initial": D("6300000"), "adjusted": D("6052015")},
+                   {"code": "2080505", "initial": D("583600")}, {"code": "2080506", "initial": D("240000"),
+                                                                  "reason": "职业年金缴费基数调整后缴费减少"},
+                   {"code": "2101102", "initial": D("312700")}, {"code": "2210201", "initial": D("430000"),
+                                                                  "reason": "年中调入职工两名，公积金缴存相应增加"}],
+        "performance": [
+            {"name": "示范区社会福利院单位整体", "scope": "整体", "score": D("92.5"),
+             "summary": "集中供养对象照料服务全覆盖，护理质量和入住老人满意度均达到年度目标"},
+            {"name": "特困老人集中供养服务", "scope": "项目", "pre_assessed": "否", "has_target": "是",
+             "monitored": "是", "score": 95, "summary": "全年集中供养特困老人182人，供养标准按时足额落实"},
+            {"name": "彩票公益金康复护理设备购置", "scope": "项目", "pre_assessed": "是", "has_target": "是",
+             "monitored": "是", "score": D("88.5"), "summary": "康复护理设备全部到货并投入使用，部分设备安装调试晚于计划"},
+        ],
+    }
+
+
+SAMPLES = {
+    "四川-安居区社保局-2024年度单位决算.xlsx": anju,
+    "四川-雁江区社保局-2020年度部门决算.xlsx": yanjiang,
+    "示范区社会福利院-2024年度单位决算.xlsx": welfare,
+}
+
+
+def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    for name, build in SAMPLES.items():
+        print(write_workbook(OUT / name, build()), file=sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
