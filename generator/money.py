@@ -15,8 +15,9 @@ HUNDRED = Decimal(100)
 
 
 def round2(value: Decimal) -> Decimal:
-    """Round half-up to two decimals (the only rounding the project does)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round half-up to two decimals (the only rounding the project does); never "-0.00"."""
+    rounded = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded if rounded != 0 else abs(rounded)
 
 
 def fmt_amount(value: Decimal) -> str:
@@ -46,7 +47,7 @@ def same_amount(a: Decimal, b: Decimal) -> bool:
     return round2(a) == round2(b)
 
 
-def shares(parts: list[Decimal], whole: Decimal | None = None) -> list[Decimal]:
+def shares(parts: list[Decimal]) -> list[Decimal]:
     """Percent shares (two decimals) of the parts that add up to exactly 100.00.
 
     Largest remainder, then the two display rules of the published reports: a non-zero part
@@ -54,7 +55,7 @@ def shares(parts: list[Decimal], whole: Decimal | None = None) -> list[Decimal]:
     (it shows 99.99); the difference is taken from, or given to, the largest item.
     Zero parts get 0.00 (callers leave them out of the sentence).
     """
-    total = sum(parts, ZERO) if whole is None else whole
+    total = sum(parts, ZERO)
     if total <= 0 or any(p < 0 for p in parts):
         raise ValueError("shares need non-negative parts and a positive total")
     exact = [p * 10000 / total for p in parts]  # in hundredths of a percent

@@ -154,8 +154,12 @@ class Narrator:
             versus = versus_prior(now, prior, self.prior_year)
             detail.append(f"{label}{wan(now)}" + (f"，{versus}" if versus else ""))
         paras.append("其中，" + "；".join(detail) + "。")
-        chart = self.bar_vs_prior("total", "收入、支出决算总计变动情况", ["收入", "支出"], [total, total],
-                                  [p["total"], p["total"]])
+        if p["total"] is not None:
+            chart = self.bar_vs_prior("total", "收入、支出决算总计变动情况", ["收入", "支出"], [total, total],
+                                      [p["total"], p["total"]])
+        else:  # no prior 总计: compare what the prior year does give, 本年收入/支出合计
+            chart = self.bar_vs_prior("total", "收入、支出决算变动情况", ["本年收入合计", "本年支出合计"],
+                                      [year_in, year_out], [p["income_year"], p["expense_year"]])
         return Section(paras, chart)
 
     def s2_income(self) -> Section:

@@ -31,6 +31,7 @@ MAX_ROWS = 5000  # a sheet longer than this is not a 决算 table; see README
 YUAN_PER_WAN = Decimal(10000)
 EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EXCEL_ESCAPED_CONTROL = re.compile(r"_x00(0[0-8BbCcEeFf]|1[0-9A-Fa-f])_")  # how Excel stores them in XML
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -91,7 +92,7 @@ class CellProblem(ValueError):
 def clean_text(raw: Any) -> tuple[str, bool]:
     """Text of a cell with characters XML cannot hold removed; (text, whether any were)."""
     text = str(raw)
-    cleaned = XML_FORBIDDEN.sub("", text)
+    cleaned = EXCEL_ESCAPED_CONTROL.sub("", XML_FORBIDDEN.sub("", text))
     return cleaned.strip(), cleaned != text
 
 

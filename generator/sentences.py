@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .money import ZERO, fmt_amount, fmt_percent, percent, same_amount, shares
+from .money import ZERO, fmt_amount, fmt_percent, percent, round2, same_amount, shares
 
 
 def wan(value: Decimal) -> str:
@@ -27,10 +27,13 @@ def change(now: Decimal, prior: Decimal | None, each: bool = False) -> str | Non
     """Year-on-year clause: "增加X万元，增长Y%" / "减少…，下降…" / "持平" / new item.
 
     None when the prior-year figure is unknown. `each` writes "各增加" for paired totals.
+    Computed from the two figures as written (0.01万元), so a reader who subtracts the
+    printed numbers gets the printed difference and percentage.
     """
     if prior is None:
         return None
-    if same_amount(now, prior):
+    now, prior = round2(now), round2(prior)
+    if now == prior:
         return "持平"
     diff = now - prior
     word = "各" if each else ""
@@ -50,7 +53,7 @@ def compared(subject: str, now: Decimal, prior: Decimal | None, prior_year: int,
         return ""
     if clause == "持平":
         return f"与{prior_year}年相比，{subject}持平{reason_clause(reason, '主要原因是')}。"
-    if prior == 0:
+    if round2(prior) == 0:
         return f"{subject}{clause}{reason_clause(reason)}。"
     return f"与{prior_year}年相比，{subject}{clause}{reason_clause(reason)}。"
 
@@ -65,7 +68,7 @@ def versus_prior(now: Decimal, prior: Decimal | None, prior_year: int, lead: str
         return ""
     if clause == "持平":
         return f"与{prior_year}年持平"
-    if prior == 0:
+    if round2(prior) == 0:
         return clause
     return f"{lead}{prior_year}年{clause}"
 
@@ -100,6 +103,7 @@ def completion(actual: Decimal, budget: Decimal | None) -> str | None:
     """"完成预算X%" ; "未安排预算" for a zero budget; None when no budget was given."""
     if budget is None:
         return None
+    actual, budget = round2(actual), round2(budget)  # the figures as written beside it
     if budget == 0:
         return "未安排预算" if actual == 0 else "年初未安排预算"
     return f"完成预算{fmt_percent(percent(actual, budget))}"

@@ -14,3 +14,56 @@ def isolated_home(tmp_path, monkeypatch):
     mpl.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("MPLCONFIGDIR", str(mpl))
+
+
+# ---------------------------------------------------------------- workbooks and reports
+
+import copy  # noqa: E402
+import sys  # noqa: E402
+from decimal import Decimal as D  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_inputs"
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_samples  # noqa: E402
+
+from generator.workbook import write_workbook  # noqa: E402
+
+MINIMAL = {
+    "unit": {"name": "测试单位", "year": 2024, "unit_type": "行政单位", "duties": "负责测试工作。",
+             "structure": "内设一个科室。"},
+    "t01": {"income": {"gpb": D("100")}},
+    "t03": [{"code": "2010101", "basic": D("80")}, {"code": "2010102", "project": D("20")}],
+    "t02": [{"code": "2010101", "fiscal": D("80")}, {"code": "2010102", "fiscal": D("20")}],
+    "t05": [{"code": "2010101", "gpb": D("80")}, {"code": "2010102", "gpb": D("20")}],
+    "t06": [{"code": "2010101", "basic": D("80")}, {"code": "2010102", "project": D("20")}],
+    "t07": [{"code": "30101", "basic": D("60")}, {"code": "30201", "basic": D("20")}, {"code": "30227", "project": D("20")}],
+    "t08": [{"code": "30101", "amount": D("60")}, {"code": "30201", "amount": D("20")}],
+    "t09": [{"code": "30227", "amount": D("20")}],
+    "prior": {"total": D("90"), "fiscal_total": D("90"), "gpb_expense": D("90"), "sg_total": D("0")},
+    "reasons": {"total": "业务量增加", "fiscal_total": "业务量增加", "gpb_expense": "业务量增加"},
+    "other": {"running_costs": D("20")},
+    "budget": [{"code": "2010101", "initial": D("80")}, {"code": "2010102", "initial": D("25")}],
+}
+
+
+@pytest.fixture
+def minimal_data():
+    """A small, consistent workbook's data (edit a copy, then `make_workbook` it)."""
+    return copy.deepcopy(MINIMAL)
+
+
+@pytest.fixture
+def make_workbook(tmp_path):
+    """Write a workbook from a data dict with the project's own writer; returns its path."""
+    def make(data, name="单位.xlsx"):
+        return write_workbook(tmp_path / name, data)
+    return make
+
+
+@pytest.fixture(scope="session")
+def sample_data():
+    """The data dicts behind the three sample workbooks."""
+    return {"anju": build_samples.anju(), "yanjiang": build_samples.yanjiang(), "welfare": build_samples.welfare()}

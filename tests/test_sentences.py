@@ -84,24 +84,16 @@ def test_change_amount_keeps_trailing_zero():
     assert change(D("0"), D("0.7")) == "减少0.70万元，下降100.00%"
 
 
-@pytest.mark.xfail(strict=True, reason="change() works on unrounded values: 3.006 (written 3.01) vs 2.004 "
-                                       "(written 2.00) gives '增加1.00万元，增长50.00%', which a reader cannot "
-                                       "reproduce from the written figures (3.01-2.00=1.01, 1.01/2.00=50.50%); "
-                                       "happens whenever the workbook is in 元")
 def test_change_agrees_with_written_figures():
     """The change reads as the difference of the figures as written (3.01 vs 2.00 → 增加1.01万元，增长50.50%)."""
     assert change(D("3.006"), D("2.004")) == "增加1.01万元，增长50.50%"
 
 
-@pytest.mark.xfail(strict=True, reason="prior 0.004 is written 0.00万元 but change(5, 0.004) returns "
-                                       "'增加5.00万元，增长124900.00%'; against a written 0 there must be no percentage")
 def test_change_prior_written_as_zero_has_no_percentage():
     """A prior year that reads 0.00万元 gets the new-item clause, not a huge percentage."""
     assert "%" not in change(D("5"), D("0.004"))
 
 
-@pytest.mark.xfail(strict=True, reason="this year 0.004 is written 0.00万元 but change(0.004, 5) returns "
-                                       "'减少5.00万元，下降99.92%'; convention: this year 0 → 下降100.00%")
 def test_change_now_written_as_zero_is_minus_hundred_percent():
     """This year reading 0.00万元 against 5.00 reads 下降100.00%."""
     assert change(D("0.004"), D("5")) == "减少5.00万元，下降100.00%"
@@ -299,16 +291,11 @@ def test_completion_without_budget_is_none():
     assert completion(D("1"), None) is None
 
 
-@pytest.mark.xfail(strict=True, reason="completion(36.574, 36.566) returns '完成预算100.02%' while both read "
-                                       "36.57万元 and versus_budget() says '决算数等于预算数'; the two clauses "
-                                       "of one sentence contradict each other")
 def test_completion_agrees_with_versus_budget():
     """When 决算 and 预算 read the same (36.57), completion reads 100.00% like 决算数等于预算数."""
     assert completion(D("36.574"), D("36.566")) == "完成预算100.00%"
 
 
-@pytest.mark.xfail(strict=True, reason="a budget of 0.004 is written 0.00万元 but completion(1, 0.004) returns "
-                                       "'完成预算25000.00%'; against a written 0 budget there must be no percentage")
 def test_completion_budget_written_as_zero_has_no_percentage():
     """A budget that reads 0.00万元 gets no percentage."""
     assert "%" not in completion(D("1"), D("0.004"))
