@@ -33,6 +33,7 @@ class TableGrid:
     body: list[list[str]]
     bold_rows: set[int] = field(default_factory=set)
     text_cols: set[int] = field(default_factory=set)  # left-aligned columns
+    center_cols: set[int] = field(default_factory=set)  # centred (codes); the rest are amounts, right-aligned
     widths: list[float] = field(default_factory=list)  # relative
     note: str = ""
 
@@ -59,7 +60,7 @@ def _coded(t: CodedTable, subject: str) -> TableGrid:
     if t.table.fund and t.is_empty():
         note = f"说明：本{subject}本年度没有{t.table.fund}收入和支出，故本表无数据。"
     return TableGrid(t.table.number, t.table.title, 2 + len(cols), header, 2 if grouped else 1, body, {0},
-                     {1}, [1.2, 3.6] + [1.4] * len(cols), note)
+                     {1}, {0}, [1.2, 3.6] + [1.4] * len(cols), note)
 
 
 def _balance(b: Balance) -> TableGrid:
@@ -102,7 +103,7 @@ def _balance(b: Balance) -> TableGrid:
         body.append(left + right)
         if i in (0, n_bottom - 1):
             bold.add(len(body) - 1)
-    return TableGrid(table.number, table.title, 3 + n_exp, header, 2, body, bold, {0, 2},
+    return TableGrid(table.number, table.title, 3 + n_exp, header, 2, body, bold, {0, 2}, set(),
                      [3.4, 1.4, 3.4] + [1.4] * n_exp, table.note)
 
 
@@ -122,7 +123,7 @@ def _grid(g: Grid) -> TableGrid:
     for group, idx in groups.items():
         header.append(HeaderCell(group, idx[0] * nm, colspan=len(idx) * nm))
     body = [[fmt_amount(g.get(item.key, m.key)) for item in table.items for m in table.measures]]
-    return TableGrid(table.number, table.title, len(table.items) * nm, header, 3, body, set(), set(),
+    return TableGrid(table.number, table.title, len(table.items) * nm, header, 3, body, set(), set(), set(),
                      [1.0] * (len(table.items) * nm), table.note)
 
 

@@ -97,10 +97,8 @@ def _add_table(doc, grid: TableGrid, width_mm: float) -> None:
     for i, row in enumerate(grid.body):
         cells = table.rows[grid.header_rows + i].cells
         for j, text in enumerate(row):
-            align = WD_ALIGN_PARAGRAPH.LEFT if j in grid.text_cols else (
-                WD_ALIGN_PARAGRAPH.CENTER if j == 0 and not grid.text_cols else WD_ALIGN_PARAGRAPH.RIGHT)
-            if j == 0 and 1 in grid.text_cols:
-                align = WD_ALIGN_PARAGRAPH.CENTER
+            align = (WD_ALIGN_PARAGRAPH.LEFT if j in grid.text_cols else
+                     WD_ALIGN_PARAGRAPH.CENTER if j in grid.center_cols else WD_ALIGN_PARAGRAPH.RIGHT)
             _set_cell(cells[j], text, cell_style, align, bold=i in grid.bold_rows)
     table.autofit = False
     for j, column in enumerate(table.columns):  # the grid (LibreOffice, WPS) and each cell (Word)
