@@ -151,7 +151,7 @@ class Resolver:
             derived = sum((values[c][col.key] for c in tops), ZERO)
             if v.value is not None:
                 self.compare("SUM-TOTAL", v.ref, f"合计行的{col.label}", v.value,
-                             [(f"{c}", values[c][col.key]) for c in tops], derived)
+                             [(f"{c} {nodes[c][0]}", values[c][col.key]) for c in sorted(tops)], derived)
             total[col.key] = derived if v.value is None else v.value
         return CodedTable(table, total, lines)
 
@@ -189,7 +189,7 @@ class Resolver:
                 derived = sum((done[k][col.key] for k in kids), ZERO)
                 if entered is not None:
                     self.compare("SUM-TREE", cell.ref, f"{name} 的{col.label}", entered,
-                                 [(k, done[k][col.key]) for k in sorted(kids)], derived)
+                                 [(f"{k}", done[k][col.key]) for k in sorted(kids)], derived)
                 out[col.key] = derived if entered is None else entered
             else:
                 out[col.key] = ZERO if entered is None else entered
@@ -349,7 +349,7 @@ def resolve(raw: RawWorkbook) -> Accounts:
     sg = forms["sg"]
     if sg["domestic_amount"] is None:
         sg["domestic_amount"] = tables["t13"].get("reception", "actual") - (sg["foreign_amount"] or ZERO)
-    lists = {k: [_plain(r) | {"_ref": next(iter(r.values())).ref} for r in v] for k, v in raw.lists.items()}
+    lists = {k: [_plain(r) | {"_refs": {key: val.ref for key, val in r.items()}} for r in v] for k, v in raw.lists.items()}
     return Accounts(unit=forms["unit"], prior=prior, reasons=forms["reasons"], sg=sg, other=forms["other"],
                     budget=lists["budget"], performance=lists["performance"], tables=tables, refs=refs,
                     findings=findings)

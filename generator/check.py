@@ -8,9 +8,13 @@ one-line Chinese description (the README's rule list is generated from it).
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 
-from .accounts import Accounts, Resolver
+from .accounts import Accounts, CodedTable, Grid, Resolver
 from .findings import ERROR, HINT, SEVERITY_ORDER, WARNING, Finding
 from .layout import load_layout
 from .money import ZERO, fmt_amount, percent
@@ -41,14 +45,32 @@ RULES: dict[str, str] = {
     "PRIOR-MISSING": "正文需要比较的上年数应填写",
     "REASON-MISSING": "增减变动超过阈值（默认 10% 且 10 万元）时应填写变动原因",
     "UNIT-REQUIRED": "单位信息中的必填项目不能为空",
-    "UNIT-YEAR": "报告年度应为四位年份",
+    "UNIT-YEAR": "报告年度应为四位年份；单位信息文字中的年末日期应为报告年度",
+    "NEG-AMOUNT": "附表和其他表中的金额不应为负数（年初、年末结转结余等余额除外）",
+    "READ-FORMULA": "公式单元格必须有计算结果；合计等可推算的格子中的无结果公式按空白处理",
+    "READ-MERGED": "数据区域中不能有合并单元格",
     "TEXT-PLACEHOLDER": "文字中不能留有“XXX”“（具体工作）”等占位内容",
     "GLOSSARY-MISSING": "表中出现的科目没有现成的名词解释时提示",
 }
 
-PLACEHOLDER = re.compile(r"(X{2,}|Ｘ{2,}|×{2,}|（具体[^）]*）|\(具体[^)]*\)|如有|…{2,}|\.{6,}|＊{2,}|\*{3,}|【.*?】)", re.I)
-CHANGE_PERCENT = Decimal(10)
-CHANGE_AMOUNT = Decimal(10)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds of the checks, from data/checks.toml (overridable per run)."""
+
+    change_amount: Decimal
+    change_percent: Decimal
+    placeholder: re.Pattern
+    may_be_negative: frozenset[str]
+
+    @classmethod
+    @cache
+    def default(cls) -> "Settings":
+        raw = tomllib.loads(resources.files("generator").joinpath("data/checks.toml").read_text("utf-8"))
+        return cls(Decimal(str(raw["change_amount"])), Decimal(str(raw["change_percent"])),
+                   re.compile("|".join(f"(?:{p})" for p in raw["placeholders"]), re.I),
+                   frozenset(raw["may_be_negative"]))
 
 
 def _links(acc: Accounts, rs: Resolver) -> None:
@@ -109,29 +131,29 @@ def _required(acc: Accounts, findings: list[Finding]) -> None:
         findings.append(Finding("UNIT-YEAR", ERROR, acc.refs["unit.year"], f"报告年度应为四位年份，实为“{year}”"))
 
 
-def _placeholders(acc: Accounts, findings: list[Finding]) -> None:
+def _placeholders(acc: Accounts, findings: list[Finding], pattern: re.Pattern) -> None:
     layout = load_layout()
     for form in layout.forms:
         if form.is_list:
             records = acc.budget if form.id == "budget" else acc.performance
             for rec in records:
                 for f in form.fields:
-                    _placeholder(rec.get(f.key), f"{form.title}（第{rec['_ref'].split('!')[1]}行）", f.label, findings)
+                    _placeholder(rec.get(f.key), rec["_refs"][f.key], f.label, findings, pattern)
             continue
         values = {"unit": acc.unit, "prior": acc.prior, "reasons": acc.reasons, "sg": acc.sg, "other": acc.other}[form.id]
         for f in form.fields:
-            _placeholder(values.get(f.key), acc.refs[f"{form.id}.{f.key}"], f.label, findings)
+            _placeholder(values.get(f.key), acc.refs[f"{form.id}.{f.key}"], f.label, findings, pattern)
 
 
-def _placeholder(value, ref: str, label: str, findings: list[Finding]) -> None:
+def _placeholder(value, ref: str, label: str, findings: list[Finding], pattern: re.Pattern) -> None:
     if isinstance(value, str):
-        m = PLACEHOLDER.search(value)
+        m = pattern.search(value)
         if m:
             findings.append(Finding("TEXT-PLACEHOLDER", ERROR, ref,
                                     f"“{label}”中有占位文字“{m.group(0)}”，请改为实际内容或删除"))
 
 
-def _changes(acc: Accounts, findings: list[Finding]) -> None:
+def _changes(acc: Accounts, findings: list[Finding], settings: Settings) -> None:
     """Missing prior-year figures, and big changes without a reason."""
     t = acc.tables
     now = {
@@ -157,20 +179,66 @@ def _changes(acc: Accounts, findings: list[Finding]) -> None:
             continue
         diff = abs(value - prior)
         pct = percent(diff, prior) if prior else None
-        big = diff >= CHANGE_AMOUNT and (pct is None or pct >= CHANGE_PERCENT)
+        big = diff >= settings.change_amount and (pct is None or pct >= settings.change_percent)
         if big and not acc.reasons.get(key):
             findings.append(Finding("REASON-MISSING", WARNING, acc.refs[f"reasons.{key}"],
                                     f"“{labels[key]}”由 {fmt_amount(prior)} 变为 {fmt_amount(value)} 万元，变动较大，请填写变动原因"))
 
 
-def check(acc: Accounts) -> list[Finding]:
+def _negatives(acc: Accounts, findings: list[Finding], allowed: frozenset[str]) -> None:
+    """Amounts the official tables cannot have below zero (balances excepted)."""
+    for tid, table in sorted(acc.tables.items()):
+        if isinstance(table, CodedTable):
+            for line in table.lines:
+                for key, value in line.values.items():
+                    if value < 0 and key not in allowed:
+                        label = table.table.column(key).label
+                        findings.append(Finding("NEG-AMOUNT", ERROR, line.ref or table.table.title,
+                                                f"{line.code} {line.name} 的{label}为负数 {fmt_amount(value)}，本表不应出现负数"))
+        elif isinstance(table, Grid):
+            for (item, measure), value in table.values.items():
+                if value < 0:
+                    findings.append(Finding("NEG-AMOUNT", ERROR, table.table.title,
+                                            f"“三公”经费 {item} 的{measure == 'budget' and '预算数' or '决算数'}为负数 {fmt_amount(value)}"))
+        else:
+            for key, value in table.income.items():
+                if value < 0:
+                    findings.append(Finding("NEG-AMOUNT", ERROR, table.table.title,
+                                            f"收入项目 {key} 为负数 {fmt_amount(value)}"))
+    for form_id, values in (("prior", acc.prior), ("other", acc.other), ("sg", acc.sg)):
+        for key, value in values.items():
+            if isinstance(value, Decimal) and value < 0:
+                findings.append(Finding("NEG-AMOUNT", ERROR, acc.refs[f"{form_id}.{key}"], f"金额不应为负数：{fmt_amount(value)}"))
+
+
+YEAR_MENTION = re.compile(r"截至\s*(\d{4})\s*年|(\d{4})\s*年(?:末|底|12月31日)")
+
+
+def _years(acc: Accounts, findings: list[Finding]) -> None:
+    """A year-end date in the unit facts that is not the report year (e.g. 截至2019年 in a 2020 report)."""
+    year = acc.unit.get("year")
+    if not year:
+        return
+    for key in ("structure", "duties"):
+        text = acc.unit.get(key) or ""
+        for m in YEAR_MENTION.finditer(text):
+            found = int(m.group(1) or m.group(2))
+            if found != year:
+                findings.append(Finding("UNIT-YEAR", WARNING, acc.refs[f"unit.{key}"],
+                                        f"文字中的“{m.group(0)}”与报告年度 {year} 不一致"))
+
+
+def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     """All findings for these accounts (those of reading and resolving included), sorted."""
+    settings = settings or Settings.default()
     rs = Resolver(list(acc.findings))
     _links(acc, rs)
     _running_costs(acc, rs)
     _required(acc, rs.findings)
-    _placeholders(acc, rs.findings)
-    _changes(acc, rs.findings)
+    _years(acc, rs.findings)
+    _negatives(acc, rs.findings, settings.may_be_negative)
+    _placeholders(acc, rs.findings, settings.placeholder)
+    _changes(acc, rs.findings, settings)
     unique = list(dict.fromkeys(rs.findings))
     return sorted(unique, key=lambda f: SEVERITY_ORDER[f.severity])
 

@@ -132,18 +132,35 @@ def init(path: Path, overwrite: bool):
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 每条一行，json 供程序读取")
+@click.option("--report", is_flag=True, help="另存一份标出问题单元格（颜色和批注）的工作簿，首页列出全部问题")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
+              show_default=True, help="--report 的输出文件夹")
+@click.option("--change-amount", type=float, default=None, help="变动超过多少万元（且超过百分比）须说明原因，默认见 checks.toml")
+@click.option("--change-percent", type=float, default=None, help="变动超过百分之几（且超过金额）须说明原因")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def check_cmd(workbook: Path, fmt: str):
+def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amount, change_percent):
     """只检查工作簿：列出错误、警告和提示；有错误时退出码为 1。"""
-    from .check import has_errors
-    from .pipeline import load
+    from dataclasses import replace
+    from decimal import Decimal
 
+    from .annotate import write_check_report
+    from .check import Settings, has_errors
+    from .pipeline import check_report_path, load
+
+    settings = Settings.default()
+    if change_amount is not None:
+        settings = replace(settings, change_amount=Decimal(str(change_amount)))
+    if change_percent is not None:
+        settings = replace(settings, change_percent=Decimal(str(change_percent)))
     try:
-        _, findings = load(workbook)
+        _, findings = load(workbook, settings)
+        marked = write_check_report(workbook, findings, check_report_path(workbook, output)) if report else None
     except GeneratorError as exc:
         _fail(str(exc))
         return
     _print_findings(findings, as_json=fmt == "json")
+    if marked:
+        click.echo(f"已写入 {marked}", err=fmt == "json")
     if fmt == "text":
         n = {s: sum(f.severity == s for f in findings) for s in ("错误", "警告", "提示")}
         click.echo(f"检查完成：错误 {n['错误']} 处，警告 {n['警告']} 处，提示 {n['提示']} 处。")

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .accounts import Accounts, resolve
-from .check import check, has_errors
+from .check import Settings, check, has_errors
 from .errors import CheckFailed
 from .findings import Finding
 from .narrative import narrate
@@ -22,10 +22,14 @@ class Outcome:
     extra: list[Finding] = field(default_factory=list)
 
 
-def load(path: Path) -> tuple[Accounts, list[Finding]]:
+def load(path: Path, settings: Settings | None = None) -> tuple[Accounts, list[Finding]]:
     """Read, resolve and check a workbook."""
     acc = resolve(read_workbook(Path(path)))
-    return acc, check(acc)
+    return acc, check(acc, settings)
+
+
+def check_report_path(workbook: Path, root: Path) -> Path:
+    return output_dir(workbook, root) / f"{safe_name(Path(workbook).stem)}.检查结果.xlsx"
 
 
 def output_dir(workbook: Path, root: Path) -> Path:

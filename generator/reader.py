@@ -18,7 +18,6 @@ from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .codes import function_classes, strip_ordinal
 from .errors import WorkbookError
@@ -134,19 +133,88 @@ def parse_count(raw: Any) -> tuple[int | None, str | None]:
     return int(value), note
 
 
+MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+@dataclass
+class Sheet:
+    """One worksheet as plain grids: cached values, formulas, and merged ranges (rows start at 1)."""
+
+    title: str
+    values: list[tuple]
+    formulas: list[tuple]
+    merges: list[tuple[int, int, int, int]]  # min_row, min_col, max_row, max_col
+
+    @property
+    def max_row(self) -> int:
+        return len(self.values)
+
+    def value(self, row: int, col: int) -> Any:
+        if row > len(self.values) or col > len(self.values[row - 1]):
+            return None
+        return self.values[row - 1][col - 1]
+
+    def formula(self, row: int, col: int) -> str | None:
+        if row > len(self.formulas) or col > len(self.formulas[row - 1]):
+            return None
+        f = self.formulas[row - 1][col - 1]
+        return f if isinstance(f, str) and f.startswith("=") else None
+
+
+def _grid(ws, title: str) -> list[tuple]:
+    rows = []
+    for row in ws.iter_rows(values_only=True):
+        rows.append(row)
+        if len(rows) > MAX_ROWS:
+            raise WorkbookError(f"超过了 {MAX_ROWS} 行的上限，请确认没有粘贴多余的数据", title)
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _merges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
+    from openpyxl.utils import column_index_from_string as col
+
+    xml = archive.read(path)
+    out = []
+    for c1, r1, c2, r2 in MERGE.findall(xml):
+        c2, r2 = c2 or c1, r2 or r1
+        out.append((int(r1), col(c1.decode()), int(r2), col(c2.decode())))
+    return out
+
+
 class SheetReader:
     """Reads one worksheet, recording findings with its cell references."""
 
-    def __init__(self, ws: Worksheet, findings: list[Finding], unit_divisor: Decimal = Decimal(1)):
-        self.ws, self.findings, self.divisor = ws, findings, unit_divisor
-        if ws.max_row > MAX_ROWS:
-            raise WorkbookError(f"有 {ws.max_row} 行，超过了 {MAX_ROWS} 行的上限，请确认没有粘贴多余的数据", ws.title)
+    def __init__(self, sheet: Sheet, findings: list[Finding], unit_divisor: Decimal = Decimal(1)):
+        self.ws, self.findings, self.divisor = sheet, findings, unit_divisor
 
     def ref(self, row: int, col: int) -> str:
         return f"{self.ws.title}!{get_column_letter(col)}{row}"
 
     def raw(self, row: int, col: int) -> Any:
-        return self.ws.cell(row, col).value
+        value = self.ws.value(row, col)
+        if value is None and self.ws.formula(row, col):
+            self.findings.append(Finding("READ-FORMULA", ERROR, self.ref(row, col),
+                                         f"公式“{self.ws.formula(row, col)}”没有计算结果（文件可能由程序生成后未在 Excel/WPS 中打开保存）；"
+                                         "请在 Excel/WPS 中打开并保存一次，或直接填写数字（合计可留空由程序计算）"))
+        return value
+
+    def check_merges(self, first_row: int, first_col: int = 1) -> None:
+        """Merged cells in the input area hide all but one value: an 错误, not a silent loss."""
+        for r1, c1, r2, c2 in self.ws.merges:
+            if r2 >= first_row and c2 >= first_col:
+                ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+                self.findings.append(Finding("READ-MERGED", ERROR, f"{self.ws.title}!{ref}",
+                                             "数据区域中有合并单元格，合并后只保留左上角的值；请取消合并并逐格填写"))
+
+    def derivable_amount(self, row: int, col: int) -> Value:
+        """An amount the program can derive: an uncached formula there is just a blank."""
+        if self.ws.value(row, col) is None and self.ws.formula(row, col):
+            self.findings.append(Finding("READ-FORMULA", HINT, self.ref(row, col),
+                                         f"公式“{self.ws.formula(row, col)}”没有计算结果，按空白处理，由程序计算"))
+            return Value(None, self.ref(row, col))
+        return self.amount(row, col)
 
     def text(self, row: int, col: int) -> Value:
         raw = self.raw(row, col)
@@ -223,14 +291,16 @@ def _read_coded(sr: SheetReader, table: Table) -> RawCoded:
     sr.expect_header(3, 2, "科目名称")
     for c in table.columns:
         sr.expect_header(4 if c.group else 3, cols[c.key], c.label)
+    sr.check_merges(FIRST_DATA_ROW)
+    derivable = {c.key for c in table.columns if c.formula}
     total_row = sr.find_label(2, "合计", FIRST_DATA_ROW) or FIRST_DATA_ROW
-    total = {k: sr.amount(total_row, col) for k, col in cols.items()}
+    total = {k: sr.derivable_amount(total_row, col) for k, col in cols.items()}
     rows = []
     for r in range(FIRST_DATA_ROW, sr.ws.max_row + 1):
         if r == total_row:
             continue
         code = sr.text(r, 1)
-        values = {k: sr.amount(r, col) for k, col in cols.items()}
+        values = {k: (sr.derivable_amount if k in derivable else sr.amount)(r, col) for k, col in cols.items()}
         name = sr.text(r, 2)
         if code.value is None:
             if any(v.value is not None for v in values.values()):
@@ -247,6 +317,7 @@ def _read_balance(sr: SheetReader, table: Table) -> RawBalance:
     for i, text in enumerate(table.expense_header):
         sr.expect_header(4, 3 + i, text)
     keys = table.expense_keys
+    sr.check_merges(FIRST_DATA_ROW)
 
     def side(rows, col, start, n_cols):
         out, at = {}, start
@@ -256,7 +327,8 @@ def _read_balance(sr: SheetReader, table: Table) -> RawBalance:
                 raise WorkbookError(f"找不到项目“{row.label}”；请不要改动或删除项目名称", sr.ws.title,
                                     f"{get_column_letter(col)}{at}")
             at = found + 1
-            out[row.key] = [sr.amount(found, col + 1 + j) for j in range(n_cols)]
+            read = sr.derivable_amount if row.formula else sr.amount
+            out[row.key] = [read(found, col + 1 + j) for j in range(n_cols)]
         return out
 
     income = {k: v[0] for k, v in side(table.income, 1, FIRST_DATA_ROW, 1).items()}
@@ -267,7 +339,7 @@ def _read_balance(sr: SheetReader, table: Table) -> RawBalance:
         found = sr.find_label(3, cls.name, FIRST_DATA_ROW)
         if found is None:
             continue  # a class row the clerk's older form lacks: derived from the detail tables
-        classes[cls.code] = {k: sr.amount(found, 4 + j) for j, k in enumerate(keys)}
+        classes[cls.code] = {k: sr.derivable_amount(found, 4 + j) for j, k in enumerate(keys)}
     expense_bottom = {k: dict(zip(keys, v)) for k, v in side(table.expense_bottom, 3, at, len(keys)).items()}
     return RawBalance(table, income, income_bottom, classes, expense_bottom)
 
@@ -279,12 +351,16 @@ def _read_grid(sr: SheetReader, table: Table) -> RawGrid:
         sr.expect_header(4 if item.group else 3, 1 + i * nm, item.label)
         for j, m in enumerate(table.measures):
             sr.expect_header(5, 1 + i * nm + j, m.label)
-    return RawGrid(table, {key: sr.amount(GRID_DATA_ROW, col) for key, col in cols.items()})
+    sr.check_merges(GRID_DATA_ROW)
+    formulas = {i.key for i in table.items if i.formula}
+    return RawGrid(table, {key: (sr.derivable_amount if key[0] in formulas else sr.amount)(GRID_DATA_ROW, col)
+                           for key, col in cols.items()})
 
 
 # ---------------------------------------------------------------- forms and lists
 
 def _read_form(sr: SheetReader, form: Form) -> dict[str, Value]:
+    sr.check_merges(FORM_FIRST_ROW, 2)
     out = {}
     for f in form.fields:
         row = sr.find_label(1, f.label, FORM_FIRST_ROW)
@@ -305,6 +381,7 @@ def _check_choice(sr: SheetReader, f, value: Value) -> None:
 def _read_list(sr: SheetReader, form: Form) -> list[dict[str, Value]]:
     for j, f in enumerate(form.fields, start=1):
         sr.expect_header(3, j, f.label)
+    sr.check_merges(FORM_FIRST_ROW)
     records = []
     for r in range(FORM_FIRST_ROW, sr.ws.max_row + 1):
         rec = {f.key: sr.typed(r, j, f.kind) for j, f in enumerate(form.fields, start=1)}
@@ -331,22 +408,27 @@ def _open(path: Path):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            return load_workbook(path, data_only=True, read_only=True), load_workbook(path, read_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         raise WorkbookError(f"“{path.name}”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）") from exc
 
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Read every declared sheet of the workbook at `path`."""
     path = Path(path)
-    wb = _open(path)
+    values_wb, formulas_wb = _open(path)
     layout = load_layout()
     findings: list[Finding] = []
 
-    def sheet(title: str) -> Worksheet:
-        if title not in wb.sheetnames:
+    def sheet(title: str) -> Sheet:
+        if title not in values_wb.sheetnames:
             raise WorkbookError(f"缺少工作表“{title}”；请用 generate init 生成的空白工作簿填写，不要改动表名")
-        return wb[title]
+        ws = values_wb[title]
+        try:
+            return Sheet(title, _grid(ws, title), _grid(formulas_wb[title], title),
+                         _merges(values_wb._archive, ws._worksheet_path))
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+            raise WorkbookError("无法读取（文件损坏）", title) from exc
 
     unit_form = layout.form("unit")
     unit = _read_form(SheetReader(sheet(unit_form.title), findings), unit_form)
@@ -366,4 +448,6 @@ def read_workbook(path: Path) -> RawWorkbook:
             lists[form.id] = _read_list(sr, form)
         else:
             forms[form.id] = _read_form(sr, form)
+    values_wb.close()
+    formulas_wb.close()
     return RawWorkbook(path, amount_unit, tables, forms, lists, findings)
