@@ -142,7 +142,7 @@ class Resolver:
         for code in sorted(nodes, key=lambda c: (-len(c), c)):
             name, cells, ref = nodes[code]
             kids = [c for c in nodes if parent(c) == code]
-            values[code] = self.resolve_row(table, cells, kids, values, ref or f"{table.title}", name)
+            values[code] = self.resolve_row(table, cells, kids, values, name, {k: nodes[k][0] for k in kids})
         lines = [Line(c, nodes[c][0], LEVELS[len(c)], values[c], nodes[c][2]) for c in sorted(nodes)]
         tops = [c for c in nodes if len(c) == 3]
         total = {}
@@ -171,7 +171,7 @@ class Resolver:
         return name
 
     def resolve_row(self, table: Table, cells: dict[str, Value], kids: list[str],
-                    done: dict[str, dict[str, Decimal]], ref: str, name: str) -> dict[str, Decimal]:
+                    done: dict[str, dict[str, Decimal]], name: str, kid_names: dict[str, str]) -> dict[str, Decimal]:
         """One row: plain columns first (entered, or Σ child rows), then formula columns."""
         out: dict[str, Decimal] = {}
         plain = [c for c in table.columns if not c.formula]
@@ -189,7 +189,7 @@ class Resolver:
                 derived = sum((done[k][col.key] for k in kids), ZERO)
                 if entered is not None:
                     self.compare("SUM-TREE", cell.ref, f"{name} 的{col.label}", entered,
-                                 [(f"{k}", done[k][col.key]) for k in sorted(kids)], derived)
+                                 [(f"{k} {kid_names[k]}", done[k][col.key]) for k in sorted(kids)], derived)
                 out[col.key] = derived if entered is None else entered
             else:
                 out[col.key] = ZERO if entered is None else entered

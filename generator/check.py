@@ -228,6 +228,16 @@ def _years(acc: Accounts, findings: list[Finding]) -> None:
                                         f"文字中的“{m.group(0)}”与报告年度 {year} 不一致"))
 
 
+def _budgets(acc: Accounts, findings: list[Finding]) -> None:
+    """Every 一般公共预算 item the report lists needs its budget for "完成预算"."""
+    given = {str(r.get("code") or "").removesuffix(".0") for r in acc.budget
+             if r.get("initial") is not None or r.get("adjusted") is not None}
+    for line in acc.tables["t06"].leaves():
+        if line.values["total"] != 0 and line.code not in given:
+            findings.append(Finding("BUDGET-MISSING", WARNING, "预算数",
+                                    f"科目 {line.code} {line.name} 没有填报预算数，报告中不写“完成预算”"))
+
+
 def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     """All findings for these accounts (those of reading and resolving included), sorted."""
     settings = settings or Settings.default()
@@ -239,8 +249,16 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     _negatives(acc, rs.findings, settings.may_be_negative)
     _placeholders(acc, rs.findings, settings.placeholder)
     _changes(acc, rs.findings, settings)
+    _budgets(acc, rs.findings)
     unique = list(dict.fromkeys(rs.findings))
     return sorted(unique, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def rules_markdown() -> str:
+    """The rule list as a Markdown table (README's copy is generated from this; a test compares)."""
+    lines = ["| 规则 | 检查内容 |", "|---|---|"]
+    lines += [f"| `{rule}` | {text} |" for rule, text in RULES.items()]
+    return "\n".join(lines)
 
 
 def has_errors(findings: list[Finding]) -> bool:

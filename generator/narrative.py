@@ -13,7 +13,7 @@ from typing import Any
 
 from .accounts import Accounts, CodedTable, Line
 from .codes import economic_codes, function_codes, glossary
-from .findings import HINT, WARNING, Finding
+from .findings import HINT, Finding
 from .money import ZERO, fmt_amount
 from .sentences import (compared, completion, count_items, quoted_list, reason_clause, share_items, share_list,
                         share_of, versus_budget, versus_prior, wan)
@@ -234,10 +234,8 @@ class Narrator:
         for i, line in enumerate(leaves, start=1):
             actual = line.values["total"]
             budget, why = budgets.get(line.code, (None, None))
-            if budget is None:
+            if budget is None:  # reported by the check (BUDGET-MISSING)
                 all_known = False
-                self.findings.append(Finding("BUDGET-MISSING", WARNING, "预算数",
-                                             f"科目 {line.code} {line.name} 没有填报预算数，“完成预算”无法计算"))
             else:
                 total_budget += budget
             parts = [f"支出决算为{wan(actual)}"]

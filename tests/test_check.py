@@ -1,0 +1,150 @@
+"""The checks on a corpus of broken workbooks: each gets the expected rule, severity and cell.
+
+Every case starts from the small consistent fixture (`minimal_data`), changes one thing a
+clerk could get wrong, and asserts the finding the clerk would read.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from openpyxl import load_workbook
+
+from generator.check import RULES
+from generator.pipeline import load
+
+
+def find(findings, rule, severity=None, ref=None):
+    return [f for f in findings if f.rule == rule and (severity is None or f.severity == severity)
+            and (ref is None or f.ref == ref)]
+
+
+def t03_row(code, **values):
+    return {"code": code, **{k: D(str(v)) for k, v in values.items()}}
+
+
+def set_cells(path, *cells):
+    """Change cells of a written workbook directly (things our writer would never write)."""
+    wb = load_workbook(path)
+    for sheet, ref, value in cells:
+        wb[sheet][ref] = value
+    wb.save(path)
+
+
+# Each case: (id, change to the data, cells to overwrite afterwards, rule, severity, ref)
+CASES = [
+    ("amount-with-unit", lambda d: None, [("支出决算表", "D6", "12万")], "READ-AMOUNT", "错误", "支出决算表!D6"),
+    ("amount-dash", lambda d: None, [("一般公共预算财政拨款支出决算表", "D6", "—")], "READ-AMOUNT", "错误",
+     "一般公共预算财政拨款支出决算表!D6"),
+    ("excel-error-value", lambda d: None, [("支出决算表", "E7", "#REF!")], "READ-AMOUNT", "错误", "支出决算表!E7"),
+    ("full-width-digits", lambda d: None, [("收入支出决算总表", "B5", "１００")], "READ-AMOUNT", "提示",
+     "收入支出决算总表!B5"),
+    ("thousands-and-space", lambda d: None, [("收入决算表", "D6", "80.00 ")], "READ-AMOUNT", "提示", "收入决算表!D6"),
+    ("count-not-whole", lambda d: d["unit"].update(staff_actual=None), [("单位信息", "B14", 12.5)], "READ-COUNT",
+     "错误", "单位信息!B14"),
+    ("choice-not-in-list", lambda d: None, [("单位信息", "B9", "行政")], "READ-CHOICE", "错误", "单位信息!B9"),
+    ("amount-without-code", lambda d: None, [("支出决算表", "D9", 5)], "READ-CODE", "错误", "支出决算表!A9"),
+    ("control-character", lambda d: d["unit"].update(name="测试_x0007_单位"), [], "READ-CTRL", "提示", "单位信息!B4"),
+    ("code-too-long", lambda d: d["t03"].append(t03_row("20101011", basic=0)), [], "CODE-FORMAT", "错误",
+     "支出决算表!A8"),
+    ("code-duplicated", lambda d: d["t03"].append(t03_row("2010101", basic=0)), [], "CODE-DUP", "错误", "支出决算表!A8"),
+    ("code-unknown", lambda d: d["t03"].append({"code": "2019998", "name": "自编科目", "basic": D(0)}), [],
+     "CODE-UNKNOWN", "警告", "支出决算表!A8"),
+    ("code-name-differs", lambda d: d["t03"][0].update(name="行政运营"), [], "CODE-NAME", "警告", "支出决算表!A6"),
+    ("code-name-outdated", lambda d: d["t03"].insert(0, {"code": "210", "name": "医疗卫生与计划生育支出"}), [],
+     "CODE-NAME", "警告", "支出决算表!A6"),
+    ("row-total-wrong", lambda d: d["t03"][0].update(total=D("90")), [], "SUM-ROW", "错误", "支出决算表!C6"),
+    ("class-total-wrong", lambda d: d["t03"].insert(0, t03_row("201", total=150, basic=130, project=20)), [],
+     "SUM-TREE", "错误", "支出决算表!D6"),
+    ("grand-total-wrong", lambda d: None, [("支出决算表", "C5", 150)], "SUM-TOTAL", "错误", "支出决算表!C5"),
+    ("grand-total-rounding", lambda d: None, [("支出决算表", "C5", 100.01)], "SUM-TOTAL", "提示", "支出决算表!C5"),
+    ("balance-subtotal-wrong", lambda d: d["t01"].setdefault("income_bottom", {}).update(year_total=D("120")), [],
+     "SUM-BALANCE", "错误", "收入支出决算总表!B31"),
+    ("balance-totals-differ", lambda d: d["t01"].setdefault("expense_bottom", {}).update(closing={"amount": D("5")}),
+     [], "BAL-TOTAL", "错误", "收入支出决算总表!B34"),
+    ("three-public-total-wrong", lambda d: d.update(t13={"total": {"actual": D("5")}}), [], "SUM-SG", "错误",
+     "财政拨款“三公”经费支出决算表!B6"),
+    ("prior-three-public-wrong", lambda d: d["prior"].update(sg_total=D("5"), sg_abroad=D("1"), sg_car=D("1"),
+                                                                sg_reception=D("1")), [], "SUM-PRIOR", "错误", "上年数!B11"),
+    ("class-row-disagrees", lambda d: d["t01"].update(classes={"201": D("90")}), [], "LINK-CLASS", "错误",
+     "收入支出决算总表!D5"),
+    ("fiscal-income-disagrees", lambda d: d.update(t04={"income": {"gpb": D("90")}}), [], "LINK-INCOME", "错误",
+     "财政拨款收入支出决算总表!B5"),
+    ("basic-detail-disagrees", lambda d: d["t08"][0].update(amount=D("50")), [], "LINK-TABLES", "错误",
+     "一般公共预算财政拨款基本支出决算表"),
+    ("running-costs-disagree", lambda d: d["other"].update(running_costs=D("25")), [], "LINK-RUNNING", "错误",
+     "其他事项!B4"),
+    ("budget-missing", lambda d: d.update(budget=[]), [], "BUDGET-MISSING", "警告", "预算数"),
+    ("prior-missing", lambda d: d["prior"].update(total=None), [], "PRIOR-MISSING", "警告", "上年数!B4"),
+    ("reason-missing", lambda d: (d["prior"].update(total=D("50")), d["reasons"].update(total=None)), [],
+     "REASON-MISSING", "警告", "说明文字!B4"),
+    ("unit-name-missing", lambda d: d["unit"].update(name=None), [], "UNIT-REQUIRED", "错误", "单位信息!B4"),
+    ("year-not-a-year", lambda d: d["unit"].update(year=24), [], "UNIT-YEAR", "错误", "单位信息!B7"),
+    ("year-in-text", lambda d: d["unit"].update(structure="截至2019年12月31日，内设一个科室。"), [], "UNIT-YEAR", "警告",
+     "单位信息!B12"),
+    ("placeholder-xxx", lambda d: d["unit"].update(duties="负责XXX工作。"), [], "TEXT-PLACEHOLDER", "错误", "单位信息!B11"),
+    ("placeholder-in-reason", lambda d: d["reasons"].update(total="主要用于（具体工作）"), [], "TEXT-PLACEHOLDER", "错误",
+     "说明文字!B4"),
+    ("placeholder-in-list", lambda d: d.update(performance=[{"name": "项目A", "scope": "项目", "summary": "如有"}]), [],
+     "TEXT-PLACEHOLDER", "错误", "绩效管理!G4"),
+    ("negative-amount", lambda d: d["t03"].append(t03_row("2010199", basic=-5)), [], "NEG-AMOUNT", "错误",
+     "支出决算表!A8"),
+    ("formula-without-value", lambda d: None, [("支出决算表", "D6", "=40*2")], "READ-FORMULA", "错误", "支出决算表!D6"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_broken_workbook_gets_its_finding(case, minimal_data, make_workbook):
+    """The clerk's mistake is reported with its rule, severity and cell."""
+    _, change, cells, rule, severity, ref = case
+    change(minimal_data)
+    path = make_workbook(minimal_data)
+    if cells:
+        set_cells(path, *cells)
+    _, findings = load(path)
+    assert find(findings, rule, severity, ref), "\n".join(f.line() for f in findings)
+
+
+def test_merged_cells_in_data_area(minimal_data, make_workbook):
+    """Merged cells where values belong: 错误 naming the merged range."""
+    path = make_workbook(minimal_data)
+    wb = load_workbook(path)
+    wb["支出决算表"].merge_cells("D6:E6")
+    wb.save(path)
+    _, findings = load(path)
+    assert find(findings, "READ-MERGED", "错误", "支出决算表!D6:E6")
+
+
+def test_consistent_fixture_has_no_findings(minimal_data, make_workbook):
+    """The fixture every broken case starts from is clean: each case's finding is caused by its change."""
+    _, findings = load(make_workbook(minimal_data))
+    assert findings == []
+
+
+def test_every_rule_has_a_failing_case():
+    """Each declared rule is exercised by at least one broken workbook (GLOSSARY-MISSING in test_narrative)."""
+    covered = {c[3] for c in CASES} | {"READ-MERGED", "READ-NUMBER", "GLOSSARY-MISSING"}
+    assert set(RULES) <= covered, sorted(set(RULES) - covered)
+
+
+def test_sum_message_names_both_numbers(minimal_data, make_workbook):
+    """A wrong total says what was entered and what it must equal, with the parts."""
+    minimal_data["t03"][0]["total"] = D("90")
+    _, findings = load(make_workbook(minimal_data))
+    (f,) = find(findings, "SUM-ROW")
+    assert f.message == "行政运行 的本年支出合计 90.00 ≠ 基本支出 80.00 + 项目支出 0.00 + 上缴上级支出 0.00 + 经营支出 0.00 + 对附属单位补助支出 0.00 = 80.00"
+
+
+def test_change_threshold_is_configurable(minimal_data, make_workbook):
+    """A 10% change needs a reason by default; a higher threshold accepts it."""
+    from dataclasses import replace
+
+    from generator.check import Settings
+
+    minimal_data["prior"]["total"] = D("80")  # 100 against 80: +20万元, +25%
+    minimal_data["reasons"]["total"] = None
+    path = make_workbook(minimal_data)
+    assert find(load(path)[1], "REASON-MISSING")
+    relaxed = replace(Settings.default(), change_percent=D(30))
+    assert not find(load(path, relaxed)[1], "REASON-MISSING")
