@@ -50,6 +50,33 @@ class DefaultGroup(ChineseHelp, click.Group):
     def list_commands(self, ctx):
         return ["run", "init", "check"]
 
+    def main(self, *args, **kwargs):
+        """click's own usage errors (English, status 2) become one Chinese sentence and status 1."""
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            _fail(_usage_message(exc))
+        except click.Abort:
+            _fail("已中断。")
+        else:
+            sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    hint = "；用 generate --help 查看用法"
+    if isinstance(exc, click.MissingParameter):
+        name = (exc.param.human_readable_name if exc.param else "参数").upper()
+        return f"缺少参数 {name}{hint}"
+    if isinstance(exc, click.NoSuchOption):
+        return f"没有选项“{exc.option_name}”{hint}"
+    if isinstance(exc, click.BadParameter):
+        name = exc.param.opts[0] if exc.param and getattr(exc.param, "opts", None) else "参数"
+        return f"{name} 的值不正确{hint}"
+    return f"命令用法不正确{hint}"
+
 
 HELP = dict(help_option_names=["-h", "--help"])
 
@@ -67,7 +94,8 @@ def _print_findings(findings, as_json: bool = False) -> None:
         click.echo(f.line(), err=False)
 
 
-@click.group(cls=DefaultGroup, context_settings=HELP, invoke_without_command=True)
+@click.group(cls=DefaultGroup, context_settings=HELP, invoke_without_command=True, options_metavar="[选项]",
+             subcommand_metavar="[子命令] [参数]...")
 @click.version_option(message="generate %(version)s", help="显示版本并退出")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 @click.pass_context
@@ -84,7 +112,7 @@ def main(ctx):
         click.echo(ctx.get_help())
 
 
-@main.command("run", cls=ZhCommand, context_settings=HELP)
+@main.command("run", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
               show_default=True, help="报告输出文件夹")
@@ -109,7 +137,7 @@ def run(workbook: Path, output: Path, force: bool):
         click.echo(f"已写入 {path}")
 
 
-@main.command("init", cls=ZhCommand, context_settings=HELP)
+@main.command("init", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--overwrite", is_flag=True, help="目标文件已存在时覆盖")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
@@ -128,7 +156,7 @@ def init(path: Path, overwrite: bool):
     click.echo(f"已写入 {path}")
 
 
-@main.command("check", cls=ZhCommand, context_settings=HELP)
+@main.command("check", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
 @click.argument("workbook", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 每条一行，json 供程序读取")

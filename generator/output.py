@@ -18,8 +18,11 @@ def atomic_write(path: Path) -> Iterator[Path]:
     A failed or interrupted run leaves the previous file untouched. A target locked by
     another program (a report open in Word on Windows) gets a clear message.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"无法在“{path.parent}”中写入文件：{exc.strerror or exc}；请换一个输出文件夹") from exc
     os.close(fd)
     tmp = Path(name)
     try:

@@ -40,6 +40,9 @@ def output_dir(workbook: Path, root: Path) -> Path:
 def generate(path: Path, out_root: Path, force: bool = False) -> Outcome:
     """Check the workbook and, unless it has 错误 (or `force`), write its report."""
     acc, findings = load(path)
+    unwritable = [f for f in findings if f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") and f.severity == "错误"]
+    if unwritable:  # no report can be written without these, --force or not
+        raise CheckFailed(f"缺少报告必需的单位信息（{unwritable[0].ref}：{unwritable[0].message}），无法生成报告")
     if has_errors(findings) and not force:
         raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in findings)} 处错误，未生成报告；"
                           "请按上面的提示修改后重试（或加 --force 强制生成）")

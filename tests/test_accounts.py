@@ -108,7 +108,7 @@ def test_total_row_off_by_more_than_rounding_is_error(make_workbook, minimal_dat
     assert len(found) == 1
     f = found[0]
     assert (f.severity, f.ref) == (ERROR, "支出决算表!D5")
-    assert f.message == "合计行的基本支出 130.00 ≠ 201 80.00"
+    assert f.message == "合计行的基本支出 130.00 ≠ 201 一般公共服务支出 80.00"
     assert acc.tables["t03"].total["basic"] == D("130")  # the entered value is kept
 
 
@@ -121,7 +121,7 @@ def test_lei_row_disagreeing_with_kuan_is_sum_tree_error(make_workbook, minimal_
     f = found[0]
     assert (f.severity, f.ref) == (ERROR, "支出决算表!D8")
     assert "90.00" in f.message and "80.00" in f.message
-    assert f.message == "一般公共服务支出 的基本支出 90.00 ≠ 20101 80.00"
+    assert f.message == "一般公共服务支出 的基本支出 90.00 ≠ 20101 人大事务 80.00"
 
 
 def test_kuan_row_disagreeing_with_items_is_sum_tree_error(make_workbook, minimal_data):
@@ -130,7 +130,7 @@ def test_kuan_row_disagreeing_with_items_is_sum_tree_error(make_workbook, minima
     _, findings = load(make_workbook(minimal_data))
     (f,) = by_rule(findings, "SUM-TREE")
     assert (f.severity, f.ref) == (ERROR, "支出决算表!E8")
-    assert f.message == "人大事务 的项目支出 25.00 ≠ 2010101 0.00 + 2010102 20.00 = 20.00"
+    assert f.message == "人大事务 的项目支出 25.00 ≠ 2010101 行政运行 0.00 + 2010102 一般行政管理事务 20.00 = 20.00"
 
 
 def test_total_off_by_one_cent_is_hint(make_workbook, minimal_data):
@@ -139,7 +139,7 @@ def test_total_off_by_one_cent_is_hint(make_workbook, minimal_data):
     _, findings = load(make_workbook(minimal_data))
     (f,) = by_rule(findings, "SUM-TOTAL")
     assert (f.severity, f.ref) == (HINT, "支出决算表!D5")
-    assert f.message == "合计行的基本支出 80.01 ≠ 201 80.00（相差不超过 0.01 万元/项，视为四舍五入差异）"
+    assert f.message == "合计行的基本支出 80.01 ≠ 201 一般公共服务支出 80.00（相差不超过 0.01 万元/项，视为四舍五入差异）"
     assert not [x for x in findings if x.severity == ERROR and x.rule.startswith("SUM-")]
 
 

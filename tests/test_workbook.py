@@ -222,7 +222,11 @@ def test_uncached_formula_total_is_derived_from_rows(formula_workbook):
     assert t03.total["basic"] == D("80")
     assert t03.total["project"] == D("20")
     assert not [f for f in findings if f.severity == "错误"]
-    assert not [f for f in findings if f.rule.startswith(("READ-", "SUM-"))]
+    assert not [f for f in findings if f.rule.startswith("SUM-")]
+    notes = [f for f in findings if f.rule.startswith("READ-")]
+    assert [(f.rule, f.severity, f.ref) for f in notes] == [
+        ("READ-FORMULA", "提示", f"支出决算表!{c}5") for c in "CDE"]
+    assert notes[1].message == "公式“=SUM(D6:D9)”没有计算结果，按空白处理，由程序计算"
     figures = narrate(acc).figures
     assert figures["expense_year"] == "100.00"
     assert figures["expense_share.基本支出"] == "80.00%"
@@ -237,4 +241,6 @@ def test_uncached_row_formula_is_derived(make_workbook, minimal_data):
     wb.save(path)
     acc, findings = load(path)
     assert acc.tables["t03"].line("2010101").values["total"] == D("80")
-    assert not [f for f in findings if f.rule.startswith(("READ-", "SUM-"))]
+    assert not [f for f in findings if f.rule.startswith("SUM-")]
+    assert [(f.rule, f.severity, f.ref) for f in findings if f.rule.startswith("READ-")] == [
+        ("READ-FORMULA", "提示", "支出决算表!C6")]

@@ -57,13 +57,10 @@ def clean_doc_defaults(doc) -> None:
         rpr.append(lang)
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
-    for style in doc.styles:
-        el = style.element.find(qn("w:rPr"))
-        if el is not None and el.find(qn("w:rFonts")) is not None:
-            f = el.find(qn("w:rFonts"))
-            for attr in list(f.attrib):
-                if attr.endswith("Theme"):
-                    del f.attrib[attr]
+    for fonts in styles.iter(qn("w:rFonts")):  # every style, used or not: a theme font wins over w:eastAsia
+        for attr in list(fonts.attrib):
+            if attr.endswith("Theme"):
+                del fonts.attrib[attr]
 
 
 def paragraph_style(doc, name, east_asia, size, bold=False, align=None, indent=True, before=0, after=0,
