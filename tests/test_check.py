@@ -148,3 +148,17 @@ def test_change_threshold_is_configurable(minimal_data, make_workbook):
     assert find(load(path)[1], "REASON-MISSING")
     relaxed = replace(Settings.default(), change_percent=D(30))
     assert not find(load(path, relaxed)[1], "REASON-MISSING")
+
+
+def test_huge_sheet_is_refused_with_its_limit(minimal_data, make_workbook):
+    """A sheet longer than the documented 5000-row limit gets one sentence naming the sheet."""
+    from generator.errors import WorkbookError
+
+    path = make_workbook(minimal_data)
+    wb = load_workbook(path)
+    ws = wb["支出决算表"]
+    for row in range(10, 5100):
+        ws.cell(row, 4, 1)
+    wb.save(path)
+    with pytest.raises(WorkbookError, match="“支出决算表”表：超过了 5000 行的上限"):
+        load(path)
