@@ -43,6 +43,7 @@ RULES: dict[str, str] = {
     "LINK-RUNNING": "行政单位和参公事业单位的机关运行经费等于基本支出表的公用经费合计",
     "BUDGET-MISSING": "一般公共预算财政拨款支出的项级科目应填报预算数",
     "PRIOR-MISSING": "正文需要比较的上年数应填写",
+    "PRIOR-DIFF": "填写的上年数与上年工作簿（--previous）中的数一致",
     "REASON-MISSING": "增减变动超过阈值（默认 10% 且 10 万元）时应填写变动原因",
     "UNIT-REQUIRED": "单位信息中的必填项目不能为空",
     "UNIT-YEAR": "报告年度应为四位年份；单位信息文字中的年末日期应为报告年度",

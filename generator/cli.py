@@ -113,17 +113,40 @@ def main(ctx):
 
 
 @main.command("run", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
-@click.argument("workbook", type=click.Path(path_type=Path))
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
               show_default=True, help="报告输出文件夹")
-@click.option("--force", is_flag=True, help="工作簿有错误时仍然生成（控制台会说明）")
+@click.option("--force", is_flag=True,
+              help="不论如何都生成：工作簿有错误时仍生成（控制台会说明）；批量时不跳过未变动的单位")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="批量时同时处理的进程数，默认为本机 CPU 核数")
+@click.option("--previous", "previous", type=click.Path(path_type=Path, exists=True), default=None,
+              help="上年的工作簿（文件或文件夹）：按单位编码、其次按单位名称取上年数")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def run(workbook: Path, output: Path, force: bool):
-    """检查工作簿并生成决算说明（可直接写 generate 工作簿.xlsx）。"""
+def run(workbooks: tuple[Path, ...], output: Path, force: bool, jobs: int | None, previous: Path | None):
+    """检查工作簿并生成决算说明（可直接写 generate 工作簿.xlsx）。
+
+    给出一个文件夹或多个工作簿时批量处理：只重新生成有变动的单位，并写出 汇总.xlsx。
+    """
+    if len(workbooks) == 1 and not workbooks[0].is_dir():
+        _run_one(workbooks[0], output, force, previous)
+    else:
+        _run_many(list(workbooks), output, force, jobs, previous)
+
+
+def _previous_paths(previous: Path | None) -> list[Path]:
+    from .batch import discover
+
+    return [p for p, _ in discover([previous], Path("/nonexistent"))] if previous else []
+
+
+def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None) -> None:
     from .pipeline import generate, load  # heavy imports only when needed
+    from .previous import PreviousIndex
 
     try:
-        outcome = generate(workbook, output, force=force)
+        index = PreviousIndex(_previous_paths(previous)) if previous else None
+        outcome = generate(workbook, output, force=force, previous=index)
     except GeneratorError as exc:
         if exc.__class__.__name__ == "CheckFailed":
             _, findings = load(workbook)
@@ -135,6 +158,49 @@ def run(workbook: Path, output: Path, force: bool):
         click.echo("注意：工作簿有错误，按 --force 要求仍然生成了报告，报告中的数字可能不一致。", err=True)
     for path in outcome.written.all():
         click.echo(f"已写入 {path}")
+
+
+def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, previous: Path | None) -> None:
+    from .batch import SUMMARY, run_batch
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _fail(f"找不到“{missing[0]}”")
+    counts = {"成功": 0, "警告": 0, "错误": 0}
+    with click.progressbar(length=1, label="准备中", show_pos=True, item_show_func=lambda x: x) as bar:
+        def progress(result, done, total):
+            bar.length = max(total, 1)
+            if result and result.get("status") in counts:
+                counts[result["status"]] += 1
+                bar.label = f"成功 {counts['成功']} 警告 {counts['警告']} 失败 {counts['错误']}"
+                bar.update(1, result["relative"])
+            elif result:
+                bar.update(0, result["relative"])
+
+        try:
+            result = run_batch(paths, output, jobs=jobs, force=force, previous=_previous_paths(previous),
+                               progress=progress)
+        except GeneratorError as exc:
+            _fail(str(exc))
+            return
+    for r in result.results:
+        if r.get("skipped"):
+            continue
+        line = f"{r['status']}  {r['relative']}"
+        if r.get("message"):
+            line += f"：{r['message']}"
+        click.echo(line)
+        for f in r.get("findings", []):
+            if f["severity"] == "错误":
+                click.echo(f"    [{f['rule']}] {f['severity']} {f['ref']}：{f['message']}")
+    generated = len(result.results) - result.skipped
+    failed = sum(r["status"] == "错误" for r in result.results)
+    click.echo(f"共 {len(result.results)} 个单位：生成 {generated} 个，未变动跳过 {result.skipped} 个，有错误 {failed} 个。")
+    click.echo(f"已写入 {output / SUMMARY}")
+    if result.interrupted:
+        _fail("处理被中断；已完成的单位已保存，再次运行将继续处理其余单位")
+    if not result.ok:
+        sys.exit(1)
 
 
 @main.command("init", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")

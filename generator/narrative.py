@@ -67,6 +67,35 @@ class Report:
     findings: list[Finding]
 
 
+FIGURE_LABELS = {
+    "total": "收入支出总计", "income_year": "本年收入合计", "expense_year": "本年支出合计",
+    "fiscal_total": "财政拨款收入支出总计", "gpb_expense": "一般公共预算财政拨款支出",
+    "gpb_share_of_expense": "一般公共预算财政拨款支出占本年支出合计比重", "gpb_budget": "一般公共预算财政拨款支出预算数",
+    "basic": "一般公共预算财政拨款基本支出", "personnel": "人员经费", "public": "公用经费",
+    "fund_expense": "政府性基金预算财政拨款支出", "soe_expense": "国有资本经营预算财政拨款支出",
+    "running_costs": "机关运行经费", "procurement_total": "政府采购支出总额",
+    "sg.total": "“三公”经费决算合计", "sg.abroad": "因公出国（境）费决算", "sg.car": "公务用车购置及运行维护费决算",
+    "sg.car_buy": "公务用车购置费决算", "sg.car_run": "公务用车运行维护费决算", "sg.reception": "公务接待费决算",
+    "sg.domestic_amount": "国内公务接待支出", "unit.staff_quota": "编制人数", "unit.staff_actual": "实有在职人数",
+    "unit.retired": "退休人数", "unit.retired_li": "离休人数",
+}
+FIGURE_PREFIXES = {
+    "income_share.": "{}占本年收入合计比重", "expense_share.": "{}占本年支出合计比重",
+    "gpb_class_share.": "{}占一般公共预算财政拨款支出比重", "sg_share.": "{}占“三公”经费比重",
+    "gpb_item.": "一般公共预算财政拨款支出（科目{}）",
+}
+
+
+def figure_label(key: str) -> str:
+    """The Chinese name of a computed figure (the keys of `Report.figures`), for people to read."""
+    if key in FIGURE_LABELS:
+        return FIGURE_LABELS[key]
+    for prefix, text in FIGURE_PREFIXES.items():
+        if key.startswith(prefix):
+            return text.format(key[len(prefix):])
+    return key
+
+
 def path_name(line_code: str, scheme_codes) -> str:
     """"社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）"."""
     parts = []

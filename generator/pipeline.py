@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .accounts import Accounts, resolve
 from .check import Settings, check, has_errors
 from .errors import CheckFailed
 from .findings import Finding
-from .narrative import narrate
+from .narrative import Report, narrate
+from .previous import PreviousIndex, apply_previous
 from .reader import read_workbook
 from .render import Written, safe_name, write_report
 
@@ -19,12 +20,18 @@ class Outcome:
     findings: list[Finding]
     written: Written | None = None
     forced: bool = False
-    extra: list[Finding] = field(default_factory=list)
+    accounts: Accounts | None = None
+    report: Report | None = None
 
 
-def load(path: Path, settings: Settings | None = None) -> tuple[Accounts, list[Finding]]:
-    """Read, resolve and check a workbook."""
+def load(path: Path, settings: Settings | None = None, previous: PreviousIndex | None = None
+         ) -> tuple[Accounts, list[Finding]]:
+    """Read, resolve and check a workbook (with last year's figures where `previous` has them)."""
     acc = resolve(read_workbook(Path(path)))
+    if previous is not None:
+        match = previous.find(acc.unit.get("code"), acc.unit.get("name"))
+        if match:
+            apply_previous(acc, match[1], match[0].name)
     return acc, check(acc, settings)
 
 
@@ -32,14 +39,17 @@ def check_report_path(workbook: Path, root: Path) -> Path:
     return output_dir(workbook, root) / f"{safe_name(Path(workbook).stem)}.检查结果.xlsx"
 
 
-def output_dir(workbook: Path, root: Path) -> Path:
-    """Each workbook gets its own folder under the output root, named after the file."""
-    return Path(root) / safe_name(Path(workbook).stem)
+def output_dir(workbook: Path, root: Path, relative: Path | None = None) -> Path:
+    """Each workbook gets its own folder under the output root, named after the file
+    (in a batch, under the same sub-folders as below the input folder, so names never clash)."""
+    sub = [safe_name(part) for part in relative.parent.parts] if relative else []
+    return Path(root).joinpath(*sub, safe_name(Path(workbook).stem))
 
 
-def generate(path: Path, out_root: Path, force: bool = False) -> Outcome:
+def generate(path: Path, out_root: Path, force: bool = False, previous: PreviousIndex | None = None,
+             out_dir: Path | None = None) -> Outcome:
     """Check the workbook and, unless it has 错误 (or `force`), write its report."""
-    acc, findings = load(path)
+    acc, findings = load(path, previous=previous)
     unwritable = [f for f in findings if f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") and f.severity == "错误"]
     if unwritable:  # no report can be written without these, --force or not
         raise CheckFailed(f"缺少报告必需的单位信息（{unwritable[0].ref}：{unwritable[0].message}），无法生成报告")
@@ -47,5 +57,5 @@ def generate(path: Path, out_root: Path, force: bool = False) -> Outcome:
         raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in findings)} 处错误，未生成报告；"
                           "请按上面的提示修改后重试（或加 --force 强制生成）")
     report = narrate(acc)
-    written = write_report(report, acc, output_dir(path, out_root))
-    return Outcome(findings + report.findings, written, forced=has_errors(findings))
+    written = write_report(report, acc, out_dir or output_dir(path, out_root))
+    return Outcome(findings + report.findings, written, forced=has_errors(findings), accounts=acc, report=report)

@@ -90,6 +90,8 @@ CASES = [
      "TEXT-PLACEHOLDER", "错误", "绩效管理!G4"),
     ("negative-amount", lambda d: d["t03"].append(t03_row("2010199", basic=-5)), [], "NEG-AMOUNT", "错误",
      "支出决算表!A8"),
+    ("score-not-a-number", lambda d: d.update(performance=[{"name": "项目A", "scope": "项目"}]),
+     [("绩效管理", "F4", "九十")], "READ-NUMBER", "错误", "绩效管理!F4"),
     ("formula-without-value", lambda d: None, [("支出决算表", "D6", "=40*2")], "READ-FORMULA", "错误", "支出决算表!D6"),
 ]
 
@@ -123,8 +125,8 @@ def test_consistent_fixture_has_no_findings(minimal_data, make_workbook):
 
 
 def test_every_rule_has_a_failing_case():
-    """Each declared rule is exercised by at least one broken workbook (GLOSSARY-MISSING in test_narrative)."""
-    covered = {c[3] for c in CASES} | {"READ-MERGED", "READ-NUMBER", "GLOSSARY-MISSING"}
+    """Each declared rule is exercised by a broken workbook (PRIOR-DIFF in test_batch, the others below)."""
+    covered = {c[3] for c in CASES} | {"READ-MERGED", "GLOSSARY-MISSING", "PRIOR-DIFF"}
     assert set(RULES) <= covered, sorted(set(RULES) - covered)
 
 
@@ -162,3 +164,16 @@ def test_huge_sheet_is_refused_with_its_limit(minimal_data, make_workbook):
     wb.save(path)
     with pytest.raises(WorkbookError, match="“支出决算表”表：超过了 5000 行的上限"):
         load(path)
+
+
+def test_code_without_glossary_entry_is_a_hint(minimal_data, make_workbook):
+    """An item the glossary cannot explain is left out of 名词解释 with a 提示 naming it."""
+    from generator.narrative import narrate
+
+    minimal_data["t03"].append({"code": "2019998", "name": "自编科目", "basic": D(0)})
+    minimal_data["t06"].append({"code": "2019998", "name": "自编科目", "basic": D(1)})
+    acc, _ = load(make_workbook(minimal_data))
+    report = narrate(acc)
+    assert [f.message for f in report.findings if f.rule == "GLOSSARY-MISSING"] == [
+        "科目 2019998 自编科目 没有现成的名词解释，报告中未列出"]
+    assert not any("自编科目" in e for e in report.context["glossary"])

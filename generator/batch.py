@@ -1,0 +1,436 @@
+"""A whole district in one run: every workbook of a folder, in parallel, regenerating only
+what changed, with a summary workbook and a change report for every corrected unit.
+
+The manifest (output/manifest.json) records per unit the hashes that decide whether its
+report is current, and everything the summary needs, so a re-run that skips a unit still
+lists it. It is rewritten (atomically) after every finished unit: a killed run leaves it
+consistent, and the next run does what is missing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import logging
+import os
+import traceback
+import zipfile
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__
+from .errors import GeneratorError
+from .findings import ERROR, WARNING
+from .money import ZERO
+from .output import atomic_write
+
+MANIFEST = "manifest.json"
+SUMMARY = "汇总.xlsx"
+CHANGES = "修订说明.txt"
+LOG = "generate.log"
+log = logging.getLogger("generator.batch")
+
+
+# ------------------------------------------------------------------ finding the workbooks
+
+def discover(paths: list[Path], out_root: Path) -> list[tuple[Path, Path]]:
+    """(workbook, path relative to its input folder) for every .xlsx given or found below a folder.
+
+    Office lock files (~$…), hidden files and folders, and anything under the output folder
+    are skipped.
+    """
+    out_root = out_root.resolve()
+    found: dict[Path, Path] = {}
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            for path in sorted(given.rglob("*.xlsx")):
+                rel = path.relative_to(given)
+                if any(part.startswith((".", "~$")) for part in rel.parts):
+                    continue
+                if out_root in path.resolve().parents:
+                    continue
+                found.setdefault(path.resolve(), rel)
+        else:
+            found.setdefault(given.resolve(), Path(given.name))
+    return sorted(((p, r) for p, r in found.items()), key=lambda pr: str(pr[1]))
+
+
+# ------------------------------------------------------------------ what decides "current"
+
+def content_hash(path: Path) -> str:
+    """Hash of the workbook's content: its zip members without docProps (save time, author)."""
+    h = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name in sorted(z.namelist()):
+                if not name.startswith("docProps/"):
+                    h.update(name.encode())
+                    h.update(z.read(name))
+    except (zipfile.BadZipFile, OSError):
+        h.update(Path(path).read_bytes() if Path(path).is_file() else b"")
+    return h.hexdigest()
+
+
+def environment_hashes() -> dict[str, str]:
+    """Template, generator version and classification data: a change to any regenerates all."""
+    def digest(files) -> str:
+        h = hashlib.sha256()
+        for f in sorted(files, key=lambda x: x.name):
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+        return h.hexdigest()
+
+    data = resources.files("generator").joinpath("data")
+    return {
+        "template": digest([Path(str(resources.files("generator.templates").joinpath("report.docx")))]),
+        "version": __version__,
+        "data": digest([Path(str(f)) for f in data.iterdir() if f.name.endswith((".csv", ".toml"))]),
+    }
+
+
+# ------------------------------------------------------------------ one unit (in a worker)
+
+@dataclass
+class Job:
+    workbook: Path
+    relative: Path
+    out_dir: Path
+    force: bool
+    previous: Any = None  # a PreviousIndex (built once in the main process), or None
+    old_data: Path | None = None  # the data JSON of the last good report, for the change report
+
+
+def key_figures(acc) -> dict[str, str]:
+    """The figures of the district summary (as Decimal strings)."""
+    t = acc.tables
+    sg = t["t13"]
+    public = sum((l.values["amount"] for l in t["t08"].leaves() if l.code[:3] not in ("301", "303")), ZERO)
+    basic8 = sum((l.values["amount"] for l in t["t08"].leaves()), ZERO)
+    running = acc.other.get("running_costs")
+    figures: dict[str, Decimal | None] = {
+        "收入总计": t["t01"].income_bottom["total"],
+        "支出总计": t["t01"].expense_bottom["total"]["amount"],
+        "本年收入合计": t["t01"].income_bottom["year_total"],
+        "本年支出合计": t["t01"].expense_bottom["year_total"]["amount"],
+        "财政拨款收入支出总计": t["t04"].income_bottom["total"],
+        "一般公共预算财政拨款支出": t["t06"].total["total"],
+        "基本支出": t["t03"].total["basic"],
+        "项目支出": t["t03"].total["project"],
+        "人员经费": basic8 - public,
+        "公用经费": public,
+        "“三公”经费合计": sg.get("total", "actual"),
+        "因公出国（境）费": sg.get("abroad", "actual"),
+        "公务用车购置及运行维护费": sg.get("car", "actual"),
+        "公务接待费": sg.get("reception", "actual"),
+        "机关运行经费": running,
+    }
+    prior = acc.prior
+    for label, now, before in (("收入支出总计增减", figures["收入总计"], prior.get("total")),
+                               ("一般公共预算财政拨款支出增减", figures["一般公共预算财政拨款支出"], prior.get("gpb_expense")),
+                               ("“三公”经费增减", figures["“三公”经费合计"], prior.get("sg_total"))):
+        figures[label] = None if before is None or now is None else now - before
+    return {k: (None if v is None else str(v)) for k, v in figures.items()}
+
+
+def run_job(job: Job) -> dict[str, Any]:
+    """Generate one unit; every outcome (good, warnings, errors, a crash) becomes a result dict."""
+    from .pipeline import generate  # imported in the worker
+
+    result: dict[str, Any] = {"workbook": str(job.workbook), "relative": str(job.relative), "out_dir": str(job.out_dir)}
+    old = _load_json(job.old_data)
+    try:
+        outcome = generate(job.workbook, job.out_dir.parent, force=job.force, previous=job.previous, out_dir=job.out_dir)
+    except GeneratorError as exc:
+        from .errors import OutputError
+        from .pipeline import load
+
+        findings, unit = [], {}
+        try:
+            acc, found = load(job.workbook, previous=job.previous)
+            findings, unit = [f.as_dict() for f in found], {"unit": acc.unit.get("name") or "",
+                                                            "code": acc.unit.get("code") or ""}
+        except GeneratorError:
+            pass
+        result |= unit
+        # the workbook's own fault stays the same until the workbook changes; an output problem may not
+        return result | {"status": "错误", "message": str(exc), "findings": findings, "files": [],
+                         "cacheable": not isinstance(exc, OutputError)}
+    except Exception as exc:  # a bug, not the clerk's mistake: logged with its traceback
+        return result | {"status": "错误", "message": f"程序内部错误（{type(exc).__name__}），详见 {LOG}",
+                         "traceback": traceback.format_exc(), "findings": [], "files": []}
+    acc = outcome.accounts
+    findings = [f.as_dict() for f in outcome.findings]
+    status = "错误" if outcome.forced else ("警告" if any(f["severity"] == WARNING for f in findings) else "成功")
+    result |= {"status": status, "message": "", "findings": findings, "unit": acc.unit.get("name") or "",
+               "code": acc.unit.get("code") or "", "figures": key_figures(acc),
+               "files": [str(p) for p in outcome.written.all()]}
+    if old is not None:
+        new = _load_json(outcome.written.data)
+        changes = change_report(old, new)
+        result["changes"] = changes
+        if changes["figures"] or changes["sentences"]:
+            target = job.out_dir / CHANGES
+            with atomic_write(target) as tmp:
+                tmp.write_text(format_changes(acc.unit.get("name") or job.relative.stem, changes), "utf-8-sig")
+            result["files"].append(str(target))
+    return result
+
+
+def _load_json(path: Path | None) -> dict | None:
+    try:
+        return json.loads(Path(path).read_text("utf-8")) if path else None
+    except (OSError, ValueError):
+        return None
+
+
+def change_report(old: dict, new: dict) -> dict[str, list]:
+    """Which figures and which sentences changed between two data JSONs, old → new."""
+    of, nf = old.get("figures", {}), new.get("figures", {})
+    figures = [[k, of.get(k), nf.get(k)] for k in sorted(set(of) | set(nf)) if of.get(k) != nf.get(k)]
+    sentences = []
+    matcher = difflib.SequenceMatcher(a=old.get("sentences", []), b=new.get("sentences", []), autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op != "equal":
+            sentences.append(["\n".join(old["sentences"][a1:a2]), "\n".join(new["sentences"][b1:b2])])
+    return {"figures": figures, "sentences": sentences}
+
+
+def format_changes(unit: str, changes: dict[str, list]) -> str:
+    lines = [f"{unit} 决算说明修订说明", "", "一、变动的数字（原 → 新）"]
+    from .narrative import figure_label
+
+    lines += [f"  {figure_label(k)}：{a if a is not None else '（无）'} → {b if b is not None else '（无）'}"
+              for k, a, b in changes["figures"]]
+    if not changes["figures"]:
+        lines.append("  无")
+    lines += ["", "二、变动的句子"]
+    for i, (a, b) in enumerate(changes["sentences"], start=1):
+        lines += [f"  {i}. 原：{a or '（无）'}", f"     新：{b or '（删除）'}"]
+    if not changes["sentences"]:
+        lines.append("  无")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ the run
+
+@dataclass
+class BatchResult:
+    results: list[dict[str, Any]]
+    skipped: int
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(r["status"] != "错误" for r in self.results)
+
+
+def _warm_worker() -> None:
+    """Once per worker process: import and set up the heavy parts (matplotlib, fonts, docx)."""
+    from . import charts, pipeline  # noqa: F401
+
+    charts.pie_chart(["a"], [1.0], ["100.00%"])
+
+
+def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force: bool = False,
+              previous: list[Path] | None = None,
+              progress: Callable[[dict[str, Any] | None, int, int], None] | None = None) -> BatchResult:
+    """Generate every workbook under `paths` into `out_root`; see the module docstring."""
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(filename=out_root / LOG, level=logging.INFO, encoding="utf-8",
+                        format="%(asctime)s %(levelname)s %(message)s")
+    from .pipeline import output_dir
+
+    manifest = _load_json(out_root / MANIFEST) or {}
+    units: dict[str, dict] = manifest.get("units", {})
+    env = environment_hashes()
+    prev_hash = hashlib.sha256("".join(content_hash(p) for p in previous or []).encode()).hexdigest()
+    index = None
+    if previous:
+        from .previous import PreviousIndex
+
+        index = PreviousIndex(previous)
+        for problem in index.problems:
+            log.warning("上年工作簿无法读取：%s", problem)
+    todo: list[tuple[Job, dict]] = []
+    skipped = 0
+    results: list[dict[str, Any]] = []
+    for workbook, rel in discover(paths, out_root):
+        key = str(rel)
+        stamp = env | {"workbook": content_hash(workbook), "previous": prev_hash}
+        entry = units.get(key)
+        current = (entry is not None and entry.get("stamp") == stamp
+                   and (entry["result"]["status"] != "错误" or entry["result"].get("cacheable"))
+                   and all(Path(f).exists() for f in entry["result"]["files"]))
+        if current and not force:
+            skipped += 1
+            results.append(entry["result"] | {"skipped": True, "changes": None})
+            continue
+        old_data = None
+        files = (entry or {}).get("result", {}).get("files") or (entry or {}).get("result", {}).get("last_good_files") or []
+        old_data = next((Path(f) for f in files if f.endswith(".数据.json")), None)
+        job = Job(workbook, rel, output_dir(workbook, out_root, rel), force, index, old_data)
+        todo.append((job, stamp))
+
+    def record(job: Job, stamp: dict, result: dict) -> None:
+        result["skipped"] = False
+        results.append(result)
+        if result.get("traceback"):
+            log.error("%s\n%s", job.workbook, result["traceback"])
+        if result["status"] != "错误" or result.get("files") or result.get("cacheable"):
+            kept = units.get(str(job.relative), {}).get("result", {})
+            last_good = kept.get("files") or kept.get("last_good_files")
+            if result["status"] == "错误" and not result.get("files") and last_good:
+                # the last good report stays on disk; the next good run is compared with it
+                result = result | {"last_good_files": last_good}
+            units[str(job.relative)] = {"stamp": stamp, "result": {k: v for k, v in result.items() if k != "traceback"}}
+        else:
+            units.pop(str(job.relative), None)
+        _save_manifest(out_root, units)
+        if progress:
+            progress(result, len(results) - skipped, len(todo))
+
+    interrupted = False
+    try:
+        if (jobs or os.cpu_count() or 1) <= 1 or len(todo) <= 1:
+            _warm_worker() if todo else None
+            for job, stamp in todo:
+                if progress:
+                    progress({"relative": str(job.relative), "status": "处理中"}, len(results) - skipped, len(todo))
+                record(job, stamp, run_job(job))
+        else:
+            interrupted = _run_parallel(todo, jobs or os.cpu_count() or 1, record)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        _save_manifest(out_root, units)
+        write_summary(out_root / SUMMARY, results)
+    return BatchResult(sorted(results, key=lambda r: r["relative"]), skipped, interrupted)
+
+
+def _run_parallel(todo, jobs: int, record) -> bool:
+    """Run jobs in worker processes; a killed worker fails only the units it had not finished."""
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
+    pending = {pool.submit(run_job, job): (job, stamp) for job, stamp in todo}
+    broken = False
+    try:
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job, stamp = pending.pop(future)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    broken = True
+                    result = {"workbook": str(job.workbook), "relative": str(job.relative), "out_dir": str(job.out_dir),
+                              "status": "错误", "message": "处理该单位的进程被中止，未生成报告；请重新运行", "findings": [],
+                              "files": []}
+                record(job, stamp, result)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return broken
+
+
+def _save_manifest(out_root: Path, units: dict) -> None:
+    with atomic_write(out_root / MANIFEST) as tmp:
+        tmp.write_text(json.dumps({"version": __version__, "units": units}, ensure_ascii=False, indent=1,
+                                  sort_keys=True), "utf-8")
+
+
+# ------------------------------------------------------------------ the district summary
+
+FIGURE_COLUMNS = ["收入总计", "支出总计", "本年收入合计", "本年支出合计", "财政拨款收入支出总计", "一般公共预算财政拨款支出",
+                  "基本支出", "项目支出", "人员经费", "公用经费", "“三公”经费合计", "因公出国（境）费", "公务用车购置及运行维护费",
+                  "公务接待费", "机关运行经费", "收入支出总计增减", "一般公共预算财政拨款支出增减", "“三公”经费增减"]
+
+
+def write_summary(path: Path, results: list[dict[str, Any]]) -> Path:
+    """汇总.xlsx: one row per unit with its status and key figures, district totals, all findings."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    results = sorted(results, key=lambda r: r["relative"])
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    head = ["工作簿", "单位名称", "单位编码", "状态", "错误", "警告", "提示", "本次", "说明"] + FIGURE_COLUMNS
+    fills = {"成功": "C6EFCE", "警告": "FFEB9C", "错误": "FFC7CE"}
+    for col, text in enumerate(head, start=1):
+        ws.cell(1, col, text).font = Font(bold=True)
+    totals = [ZERO] * len(FIGURE_COLUMNS)
+    for i, r in enumerate(results, start=2):
+        counts = {s: sum(f["severity"] == s for f in r.get("findings", [])) for s in ("错误", "警告", "提示")}
+        state = "未变动，跳过" if r.get("skipped") else ("已修订" if (r.get("changes") or {}).get("figures") or
+                                                        (r.get("changes") or {}).get("sentences") else "已生成")
+        if r["status"] == "错误" and not r.get("files"):
+            state = "未生成"
+        row = [r["relative"], r.get("unit", ""), r.get("code", ""), r["status"], counts["错误"], counts["警告"],
+               counts["提示"], state, r.get("message", "")]
+        for col, value in enumerate(row, start=1):
+            ws.cell(i, col, value)
+        ws.cell(i, 4).fill = PatternFill("solid", fgColor=fills.get(r["status"], "FFFFFF"))
+        for j, name in enumerate(FIGURE_COLUMNS):
+            value = (r.get("figures") or {}).get(name)
+            if value is not None:
+                cell = ws.cell(i, len(row) + 1 + j, float(Decimal(value)))
+                cell.number_format = "#,##0.00"
+                totals[j] += Decimal(value)
+    total_row = len(results) + 2
+    ws.cell(total_row, 1, "全区合计").font = Font(bold=True)
+    ws.cell(total_row, 4, f"{len(results)}个单位")
+    for j, value in enumerate(totals):
+        cell = ws.cell(total_row, 10 + j, float(value))
+        cell.number_format = "#,##0.00"
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{max(total_row - 1, 2)}"
+    for col in range(1, len(head) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 14 if col > 9 else (30 if col in (1, 2, 9) else 9)
+
+    issues = wb.create_sheet("问题清单")
+    for col, text in enumerate(("工作簿", "单位名称", "规则", "级别", "位置", "说明"), start=1):
+        issues.cell(1, col, text).font = Font(bold=True)
+    row = 2
+    for r in results:
+        entries = r.get("findings") or []
+        if r.get("message") and not entries:
+            entries = [{"rule": "FILE", "severity": ERROR, "ref": r["relative"], "message": r["message"]}]
+        for f in entries:
+            for col, value in enumerate((r["relative"], r.get("unit", ""), f["rule"], f["severity"], f["ref"],
+                                         f["message"]), start=1):
+                issues.cell(row, col, value)
+            row += 1
+    issues.freeze_panes = "A2"
+    issues.auto_filter.ref = f"A1:F{max(row - 1, 2)}"
+    for col, width in zip("ABCDEF", (30, 24, 16, 6, 28, 90)):
+        issues.column_dimensions[col].width = width
+
+    changed = wb.create_sheet("本次修订")
+    for col, text in enumerate(("工作簿", "单位名称", "变动的数字", "变动的句子", "修订说明"), start=1):
+        changed.cell(1, col, text).font = Font(bold=True)
+    row = 2
+    for r in results:
+        ch = r.get("changes") or {}
+        if ch.get("figures") or ch.get("sentences"):
+            from .narrative import figure_label
+
+            names = "、".join(figure_label(k) for k, _, _ in ch["figures"])
+            doc = next((f for f in r.get("files", []) if f.endswith(CHANGES)), "")
+            for col, value in enumerate((r["relative"], r.get("unit", ""), names, len(ch["sentences"]), doc), start=1):
+                changed.cell(row, col, value)
+            row += 1
+    for col, width in zip("ABCDE", (30, 24, 60, 10, 60)):
+        changed.column_dimensions[col].width = width
+    with atomic_write(path) as tmp:
+        wb.save(tmp)
+    return path
