@@ -163,9 +163,13 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None) -
 def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, previous: Path | None) -> None:
     from .batch import SUMMARY, run_batch
 
+    from .batch import discover
+
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(f"找不到“{missing[0]}”")
+    if not discover(paths, output):
+        _fail(f"在“{paths[0]}”中没有找到 .xlsx 工作簿")
     counts = {"成功": 0, "警告": 0, "错误": 0}
     with click.progressbar(length=1, label="准备中", show_pos=True, item_show_func=lambda x: x) as bar:
         def progress(result, done, total):
