@@ -248,8 +248,10 @@ def bar_chart(
     from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
     with _style():
-        fig = _new_figure(layout="constrained")
-        fig.get_layout_engine().set(w_pad=0.06, h_pad=0.06)
+        # Fixed margins: the constrained layout engine costs about half of a bar chart's time,
+        # and these charts always have the same parts (legend on top, at most two label lines).
+        fig = _new_figure()
+        fig.subplots_adjust(left=0.1, right=0.98, top=0.86, bottom=0.16)
         ax = fig.add_subplot()
 
         # Geometry: a group takes 70% of its slot; a lone bar is not allowed to get fat.

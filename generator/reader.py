@@ -408,25 +408,46 @@ def _open(path: Path):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return load_workbook(path, data_only=True, read_only=True), load_workbook(path, read_only=True)
+            return load_workbook(path, read_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         raise WorkbookError(f"“{path.name}”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）") from exc
+
+
+class _CachedValues:
+    """The workbook's cached formula results, loaded only if some sheet has formulas."""
+
+    def __init__(self, path: Path):
+        self.path, self.wb = path, None
+
+    def grid(self, title: str) -> list[tuple]:
+        if self.wb is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.wb = load_workbook(self.path, read_only=True, data_only=True)
+        return _grid(self.wb[title], title)
+
+    def close(self) -> None:
+        if self.wb is not None:
+            self.wb.close()
 
 
 def read_workbook(path: Path) -> RawWorkbook:
     """Read every declared sheet of the workbook at `path`."""
     path = Path(path)
-    values_wb, formulas_wb = _open(path)
+    wb = _open(path)
+    cached = _CachedValues(path)
     layout = load_layout()
     findings: list[Finding] = []
 
     def sheet(title: str) -> Sheet:
-        if title not in values_wb.sheetnames:
+        if title not in wb.sheetnames:
             raise WorkbookError(f"缺少工作表“{title}”；请用 generate init 生成的空白工作簿填写，不要改动表名")
-        ws = values_wb[title]
+        ws = wb[title]
         try:
-            return Sheet(title, _grid(ws, title), _grid(formulas_wb[title], title),
-                         _merges(values_wb._archive, ws._worksheet_path))
+            formulas = _grid(ws, title)
+            has_formulas = any(isinstance(v, str) and v.startswith("=") for row in formulas for v in row)
+            values = cached.grid(title) if has_formulas else formulas
+            return Sheet(title, values, formulas, _merges(wb._archive, ws._worksheet_path))
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
             raise WorkbookError("无法读取（文件损坏）", title) from exc
 
@@ -448,6 +469,6 @@ def read_workbook(path: Path) -> RawWorkbook:
             lists[form.id] = _read_list(sr, form)
         else:
             forms[form.id] = _read_form(sr, form)
-    values_wb.close()
-    formulas_wb.close()
+    wb.close()
+    cached.close()
     return RawWorkbook(path, amount_unit, tables, forms, lists, findings)
