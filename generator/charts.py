@@ -201,7 +201,9 @@ def _new_figure(**kwargs: Any):
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
+    # zlib level 3: a third faster to encode than the default 6, files ~10% larger
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white",
+                pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 
