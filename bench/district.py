@@ -1,0 +1,178 @@
+"""Benchmark of the district run (not a test): prints its figures.
+
+    python bench/district.py                 # 200 units, every measurement
+    python bench/district.py --units 40 --separate 10
+
+Builds a synthetic district of workbooks of realistic variety (three kinds of unit at
+different sizes, units with and without 三公, 基金 and 国资 money, decreases against the
+prior year, zero items, 元 and 万元 workbooks), then measures, each as a real `generate`
+process: a cold bulk run, a no-change re-run, a re-run after one unit changed, a cold run
+with --jobs 1, and separate `generate x.xlsx` invocations one after another. For each it
+prints wall time, units per second, seconds per unit and the peak RSS of the whole process
+tree (sampled every 20 ms from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_samples  # noqa: E402
+
+from generator.workbook import write_workbook  # noqa: E402
+
+GENERATE = [str(Path(sys.executable).parent / "generate")]  # the installed command, as a user runs it
+
+
+def scaled(data, factor: Decimal):
+    """Every amount times `factor` (exact in Decimal, so every identity still holds)."""
+    if isinstance(data, Decimal):
+        return data * factor
+    if isinstance(data, dict):
+        return {k: scaled(v, factor) for k, v in data.items()}
+    if isinstance(data, list):
+        return [scaled(v, factor) for v in data]
+    return data
+
+
+def unit_data(i: int, rng: random.Random) -> dict:
+    kind = rng.choice(["anju", "yanjiang", "welfare"])
+    data = copy.deepcopy(getattr(build_samples, kind)())
+    data = scaled(data, Decimal(rng.randint(2, 40)) / 8)
+    data["unit"]["name"] = f"示范区第{i + 1:03d}号单位（{ {'anju': '社保', 'yanjiang': '人社', 'welfare': '福利'}[kind] }）"
+    data["unit"]["code"] = f"U{i + 1:04d}"
+    if rng.random() < 0.3:  # a decrease: last year was bigger
+        data["prior"] = {k: (v * Decimal("1.25") if isinstance(v, Decimal) else v) for k, v in data["prior"].items()}
+    if kind == "welfare" and rng.random() < 0.3:  # no 三公 this year
+        data["t13"] = {}
+    return data
+
+
+def build_district(folder: Path, n: int, seed: int = 1) -> list[Path]:
+    rng = random.Random(seed)
+    paths = []
+    for i in range(n):
+        sub = folder / f"片区{i % 5 + 1}"
+        paths.append(write_workbook(sub / f"单位{i + 1:03d}.xlsx", unit_data(i, rng)))
+    return paths
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """RSS of a process and all its descendants, from /proc (Linux)."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack += [int(c) for c in f.read().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def measure(args: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS of the process tree in MB, exit status) of one command."""
+    peak = 0
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def sample():
+        nonlocal peak
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    proc.wait()
+    wall = time.perf_counter() - start
+    sampler.join()
+    return wall, peak / 1024, proc.returncode
+
+
+def line(name: str, units: int, wall: float, peak: float) -> str:
+    rate = units / wall if wall else float("inf")
+    return f"{name:<34} {units:>5} units  {wall:8.2f} s  {rate:7.2f} units/s  {wall / max(units, 1):6.3f} s/unit  peak {peak:7.1f} MB"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--units", type=int, default=200)
+    ap.add_argument("--separate", type=int, default=None, help="units for the separate-invocations run (default: all)")
+    ap.add_argument("--jobs1", type=int, default=None, help="units for the --jobs 1 run (default: all)")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the district here instead of a temp folder")
+    a = ap.parse_args()
+    work = a.keep or Path(tempfile.mkdtemp(prefix="district-"))
+    district, out = work / "district", work / "out"
+    shutil.rmtree(district, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    t = time.perf_counter()
+    paths = build_district(district, a.units)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}")
+    print(f"built {len(paths)} workbooks in {time.perf_counter() - t:.1f} s under {district}")
+
+    results = {}
+    wall, peak, rc = measure([*GENERATE, str(district), "-o", str(out)])
+    results["cold"] = (wall, peak)
+    print(line("cold bulk (default --jobs)", a.units, wall, peak), f"exit {rc}")
+    wall, peak, rc = measure([*GENERATE, str(district), "-o", str(out)])
+    print(line("no-change re-run", a.units, wall, peak), f"exit {rc}")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(paths[0])
+    wb["财政拨款“三公”经费支出决算表"]["L6"] = 0.5
+    wb.save(paths[0])
+    wall, peak, rc = measure([*GENERATE, str(district), "-o", str(out)])
+    print(line("one unit changed, re-run", a.units, wall, peak), f"exit {rc}")
+
+    n1 = a.jobs1 or a.units
+    sub = work / "district_jobs1"
+    shutil.rmtree(sub, ignore_errors=True)
+    sub.mkdir()
+    for p in paths[:n1]:
+        shutil.copy(p, sub / p.name)
+    wall, peak, rc = measure([*GENERATE, str(sub), "-o", str(work / "out_jobs1"), "--jobs", "1"])
+    print(line("cold bulk --jobs 1", n1, wall, peak), f"exit {rc}")
+
+    ns = a.separate or a.units
+    start = time.perf_counter()
+    peak_sep = 0.0
+    single = []
+    for p in paths[:ns]:
+        w, pk, _ = measure([*GENERATE, str(p), "-o", str(work / "out_separate")])
+        single.append(w)
+        peak_sep = max(peak_sep, pk)
+    wall = time.perf_counter() - start
+    print(line("separate `generate x.xlsx` runs", ns, wall, peak_sep))
+    per_unit_separate = wall / ns
+    cold_per_unit = results["cold"][0] / a.units
+    print(f"single `generate x.xlsx` from process start: median {sorted(single)[len(single) // 2]:.2f} s, "
+          f"max {max(single):.2f} s")
+    print(f"speed-up of the bulk run over separate invocations: {per_unit_separate / cold_per_unit:.1f}x"
+          + ("" if ns == a.units else f" (separate runs measured on {ns} of the {a.units} units, per unit)"))
+    if not a.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
