@@ -16,6 +16,7 @@ from .codes import codes_for, function_classes, outdated_names, parent
 from .findings import ERROR, HINT, WARNING, Finding
 from .layout import Column, Table, load_layout
 from .money import ZERO, fmt_amount
+from .performance import evaluate
 from .reader import RawBalance, RawCoded, RawGrid, RawWorkbook, Value
 
 ROUNDING_PER_ITEM = Decimal("0.01")
@@ -87,6 +88,8 @@ class Accounts:
     tables: dict[str, Any]
     refs: dict[str, str]  # "form.key" → cell, for findings about form values
     findings: list[Finding] = field(default_factory=list)
+    lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # every list sheet by id
+    evaluation: Any = None  # performance.Evaluation
 
 
 class Resolver:
@@ -350,6 +353,9 @@ def resolve(raw: RawWorkbook) -> Accounts:
     if sg["domestic_amount"] is None:
         sg["domestic_amount"] = tables["t13"].get("reception", "actual") - (sg["foreign_amount"] or ZERO)
     lists = {k: [_plain(r) | {"_refs": {key: val.ref for key, val in r.items()}} for r in v] for k, v in raw.lists.items()}
+    evaluation = evaluate(forms["unit"], lists.get("projects", []), lists.get("indicators", []),
+                          lists.get("unit_indicators", []))
+    findings.extend(evaluation.findings)
     return Accounts(unit=forms["unit"], prior=prior, reasons=forms["reasons"], sg=sg, other=forms["other"],
                     budget=lists["budget"], performance=lists["performance"], tables=tables, refs=refs,
-                    findings=findings)
+                    findings=findings, lists=lists, evaluation=evaluation)

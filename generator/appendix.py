@@ -127,6 +127,56 @@ def _grid(g: Grid) -> TableGrid:
                      [1.0] * (len(table.items) * nm), table.note)
 
 
+@dataclass
+class Cell:
+    """One cell of a Word table; `vmerge` continues a vertical merge from the cell above."""
+
+    text: str
+    span: int = 1
+    vmerge: str | None = None  # "restart" | "continue"
+    align: str = "center"
+    bold: bool = False
+
+
+@dataclass
+class WordTable:
+    """A table as the report prints it: rows of cells, relative column widths."""
+
+    title: str
+    rows: list[list[Cell]]
+    widths: list[float]
+    header_rows: int = 0  # repeated at the top of every page
+    note: str = ""
+    unit_line: str = "单位：万元"
+    subject: str = ""  # what the table is about, when the title does not say (a project's name)
+
+
+def word_table(grid: TableGrid) -> WordTable:
+    """A 附表 grid (header cells with spans, plain body) as rows of cells."""
+    origin: dict[tuple[int, int], tuple[HeaderCell, bool]] = {}
+    for h in grid.header:
+        for r in range(h.row, h.row + h.rowspan):
+            origin[(r, h.col)] = (h, r == h.row)
+    rows = []
+    for r in range(grid.header_rows):
+        cells, c = [], 0
+        while c < grid.n_cols:
+            h, first = origin.get((r, c), (None, True))
+            if h is None:
+                cells.append(Cell(""))
+                c += 1
+                continue
+            vmerge = None if h.rowspan == 1 else ("restart" if first else "continue")
+            cells.append(Cell(h.text if first else "", h.colspan, vmerge, "center", True))
+            c += h.colspan
+        rows.append(cells)
+    for i, body in enumerate(grid.body):
+        rows.append([Cell(text, 1, None,
+                          "left" if j in grid.text_cols else "center" if j in grid.center_cols else "right",
+                          i in grid.bold_rows) for j, text in enumerate(body)])
+    return WordTable(f"附表{grid.number}　{grid.title}", rows, grid.widths, grid.header_rows, grid.note)
+
+
 def appendix_tables(acc: Accounts) -> list[TableGrid]:
     subject = acc.unit.get("subject") or "单位"
     out = []

@@ -26,6 +26,12 @@ RULES: dict[str, str] = {
     "READ-CHOICE": "下拉选项只能填列表中的值",
     "READ-CODE": "填了金额的行必须有科目编码",
     "READ-CTRL": "文字中的不可见控制字符被删除",
+    "PERF-PROJECT": "项目绩效指标所属的项目必须在“项目绩效自评”表中",
+    "PERF-VALUE": "定量指标的完成值须能读出数字；定性指标（及指标值不是数字的指标）须填写得分",
+    "PERF-SCORE": "得分不能超过权重（分值）；填写的定量指标得分与按完成值计算的不一致时提示",
+    "PERF-WEIGHT": "每个项目的指标权重合计 90 加预算执行权重 10 为 100；整体指标分值合计为 100",
+    "PERF-EXEC": "各项目执行数合计与附表的项目支出一致",
+    "READ-OLD": "旧版空白工作簿缺少的说明类工作表或项目按空白处理（13 张附表和“单位信息”的必填项不可缺）",
     "CODE-FORMAT": "功能分类编码为 3、5、7 位数字，经济分类编码为 3、5 位数字",
     "CODE-DUP": "同一张表中科目编码不能重复",
     "CODE-UNKNOWN": "科目编码不在科目表中时使用表中名称并提示核对",
@@ -136,8 +142,7 @@ def _placeholders(acc: Accounts, findings: list[Finding], pattern: re.Pattern) -
     layout = load_layout()
     for form in layout.forms:
         if form.is_list:
-            records = acc.budget if form.id == "budget" else acc.performance
-            for rec in records:
+            for rec in acc.lists.get(form.id, []):
                 for f in form.fields:
                     _placeholder(rec.get(f.key), rec["_refs"][f.key], f.label, findings, pattern)
             continue
@@ -239,6 +244,19 @@ def _budgets(acc: Accounts, findings: list[Finding]) -> None:
                                     f"科目 {line.code} {line.name} 没有填报预算数，报告中不写“完成预算”"))
 
 
+def _project_execution(acc: Accounts, findings: list[Finding]) -> None:
+    """Σ 执行数 of the self-evaluated projects against the 项目支出 of the 支出决算表."""
+    projects = acc.evaluation.projects if acc.evaluation else []
+    if not projects:
+        return
+    executed = sum((p.total(2) for p in projects), ZERO)
+    project = acc.tables["t03"].total["project"]
+    if round(executed, 2) != round(project, 2):
+        findings.append(Finding("PERF-EXEC", WARNING, "项目绩效自评",
+                                f"各项目执行数合计 {fmt_amount(executed)} 万元，支出决算表项目支出 {fmt_amount(project)} 万元，"
+                                "两者不一致；请核对项目范围（如上解基金专户的资金不在本单位支出中）"))
+
+
 def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     """All findings for these accounts (those of reading and resolving included), sorted."""
     settings = settings or Settings.default()
@@ -251,6 +269,7 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     _placeholders(acc, rs.findings, settings.placeholder)
     _changes(acc, rs.findings, settings)
     _budgets(acc, rs.findings)
+    _project_execution(acc, rs.findings)
     unique = list(dict.fromkeys(rs.findings))
     return sorted(unique, key=lambda f: SEVERITY_ORDER[f.severity])
 

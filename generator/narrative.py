@@ -15,6 +15,7 @@ from .accounts import Accounts, CodedTable, Line
 from .codes import economic_codes, function_codes, glossary
 from .findings import HINT, Finding
 from .money import ZERO, fmt_amount
+from .performance import fmt_score
 from .sentences import (compared, completion, count_items, quoted_list, reason_clause, share_items, share_list,
                         share_of, versus_budget, versus_prior, wan)
 
@@ -468,7 +469,7 @@ class Narrator:
         return {"running": running, "procurement": procurement, "assets": assets, "performance": self.performance()}
 
     def performance(self) -> Section:
-        recs = [r for r in self.acc.performance if r.get("name")]
+        recs = [dict(r) for r in self.acc.performance if r.get("name")]  # copies: scores are filled in below
         if not recs:
             return Section([f"{self.year}年度本{self.subject}未填报预算绩效管理情况。"])
         projects = [r for r in recs if r.get("scope") == "项目"]
@@ -484,6 +485,13 @@ class Narrator:
         steps = [f"对{quoted_list(names)}等{len(names)}个项目" + _join_acts(acts) for names, acts in steps]
         if steps:
             paras.append(f"根据预算绩效管理要求，{self.short}" + "；".join(steps) + "。")
+        ev = self.acc.evaluation
+        for r in recs:  # scores computed from the self-evaluation tables win over typed ones
+            project = ev.project(r["name"]) if ev else None
+            if project is not None and project.indicators:
+                r["score"] = project.score
+            elif r.get("scope") == "整体" and ev is not None and ev.unit_total is not None:
+                r["score"] = ev.unit_total
         scored = [r for r in recs if r.get("score") is not None]
         if scored:
             parts = []
@@ -549,8 +557,7 @@ def _join_acts(acts: list[str]) -> str:
 
 
 def _score(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return fmt_score(value)
 
 
 def narrate(acc: Accounts) -> Report:

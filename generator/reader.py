@@ -364,6 +364,12 @@ def _read_form(sr: SheetReader, form: Form) -> dict[str, Value]:
     out = {}
     for f in form.fields:
         row = sr.find_label(1, f.label, FORM_FIRST_ROW)
+        if row is None and not f.required:  # a workbook from an older `generate init`
+            sr.findings.append(Finding("READ-OLD", HINT, sr.ws.title,
+                                       f"没有“{f.label}”一项（工作簿可能由旧版程序生成），按空白处理"))
+            out[f.key] = Value(f.default or None if f.kind != "number" else
+                               (Decimal(f.default) if f.default else None), f"{sr.ws.title}!B?")
+            continue
         if row is None:
             raise WorkbookError(f"找不到项目“{f.label}”；请不要改动或删除项目名称", sr.ws.title)
         out[f.key] = sr.typed(row, 2, f.kind)
@@ -463,6 +469,14 @@ def read_workbook(path: Path) -> RawWorkbook:
     forms, lists = {"unit": unit}, {}
     for form in layout.forms:
         if form.id == "unit":
+            continue
+        if form.title not in wb.sheetnames:  # narrative sheets are optional: an older workbook lacks the newest
+            findings.append(Finding("READ-OLD", HINT, form.title,
+                                    f"没有“{form.title}”表（工作簿可能由旧版程序生成），按空白处理；可用 generate init 生成新版空白工作簿"))
+            if form.is_list:
+                lists[form.id] = []
+            else:
+                forms[form.id] = {f.key: Value(None, f"{form.title}!B?") for f in form.fields}
             continue
         sr = SheetReader(sheet(form.title), findings, divisor)
         if form.is_list:

@@ -26,7 +26,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from .appendix import TableGrid, appendix_tables
+from .appendix import Cell, TableGrid, WordTable, appendix_tables, word_table
+from .attachments import attachment_tables
 from .accounts import Accounts
 from .narrative import ChartSpec, Report
 from .output import atomic_write
@@ -62,6 +63,10 @@ def draw(spec: ChartSpec) -> bytes:
 
 
 def _attachments(acc: Accounts) -> list[str]:
+    tables = attachment_tables(acc.evaluation, acc.unit.get("name") or "", acc.unit["year"])
+    if tables:
+        return [f"{acc.unit.get('name') or ''}{acc.unit['year']}年度预算绩效自评表{len(tables)}张，附后："] + [
+            t.title.replace("　", " ") + (f"：{t.subject}" if t.subject else "") for t in tables]
     paras = []
     for i, r in enumerate((r for r in acc.performance if r.get("name")), start=1):
         text = f"{i}.{r['name']}绩效自评"
@@ -73,69 +78,57 @@ def _attachments(acc: Accounts) -> list[str]:
 
 
 TWIPS_PER_MM = 1440 / 25.4
+PORTRAIT_WIDTH_MM = 156  # A4 minus the 28 mm / 26 mm margins of the template
 
 
-def _cell_xml(text: str, width: int, style_id: str, align: str, bold: bool = False, span: int = 1,
-              vmerge: str | None = None) -> str:
+def _cell_xml(cell: Cell, width: int, style_id: str) -> str:
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-    if span > 1:
-        props += f'<w:gridSpan w:val="{span}"/>'
-    if vmerge:
-        props += '<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>"
+    if cell.span > 1:
+        props += f'<w:gridSpan w:val="{cell.span}"/>'
+    if cell.vmerge:
+        props += '<w:vMerge w:val="restart"/>' if cell.vmerge == "restart" else "<w:vMerge/>"
     props += '<w:vAlign w:val="center"/>'
-    run = ""
-    if text:
-        run = f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{align}"/>'
-            f"</w:pPr>{run}</w:p></w:tc>")
+    runs = ""
+    for k, line in enumerate(cell.text.split("\n") if cell.text else []):
+        brk = "<w:br/>" if k else ""
+        runs += f'<w:r>{"<w:rPr><w:b/></w:rPr>" if cell.bold else ""}{brk}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
+    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{cell.align}"/>'
+            f"</w:pPr>{runs}</w:p></w:tc>")
 
 
-def _table_xml(grid: TableGrid, widths: list[int], table_style: str, cell_style: str) -> str:
+def _table_xml(table: WordTable, widths: list[int], table_style: str, cell_style: str) -> str:
     """The whole w:tbl in one string: building 1000+ cells through python-docx costs ~0.5 s a report."""
-    n = grid.n_cols
-    origin: dict[tuple[int, int], tuple] = {}  # (row, col) → (header cell, first row of it)
-    for h in grid.header:
-        for r in range(h.row, h.row + h.rowspan):
-            origin[(r, h.col)] = (h, r == h.row)
     rows = []
-    for r in range(grid.header_rows):
-        cells, c = [], 0
-        while c < n:
-            h, first = origin.get((r, c), (None, True))
-            span = h.colspan if h else 1
-            width = sum(widths[c:c + span])
-            if h is None:
-                cells.append(_cell_xml("", width, cell_style, "center"))
-            else:
-                vmerge = None if h.rowspan == 1 else ("restart" if first else "continue")
-                cells.append(_cell_xml(h.text if first else "", width, cell_style, "center", True, span, vmerge))
-            c += span
-        rows.append(f'<w:tr><w:trPr><w:tblHeader/></w:trPr>{"".join(cells)}</w:tr>')
-    for i, row in enumerate(grid.body):
-        cells = []
-        for j, text in enumerate(row):
-            align = "left" if j in grid.text_cols else "center" if j in grid.center_cols else "right"
-            cells.append(_cell_xml(text, widths[j], cell_style, align, i in grid.bold_rows))
-        rows.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>')
+    for r, cells in enumerate(table.rows):
+        xml, c = [], 0
+        for cell in cells:
+            xml.append(_cell_xml(cell, sum(widths[c:c + cell.span]), cell_style))
+            c += cell.span
+        props = "<w:tblHeader/>" if r < table.header_rows else "<w:cantSplit/>"
+        rows.append(f'<w:tr><w:trPr>{props}</w:trPr>{"".join(xml)}</w:tr>')
     cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/><w:tblW w:w="{sum(widths)}" '
             f'w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr>'
             f'<w:tblGrid>{cols}</w:tblGrid>{"".join(rows)}</w:tbl>')
 
 
-def _add_table(doc, grid: TableGrid, width_mm: float, new_page: bool) -> None:
+def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool) -> list:
+    """Title paragraph, unit line, the table and its note, as XML elements (placed by the caller)."""
     styles = doc.styles
-    title = doc.add_paragraph(f"附表{grid.number}　{grid.title}", style=styles["表题"])
+    total = sum(table.widths)
+    widths = [round(width_mm * w / total * TWIPS_PER_MM) for w in table.widths]
+    out = []
+    title = doc.add_paragraph(table.title, style=styles["表题"])
     # "page break before" rather than a break paragraph: a table that fills its page exactly
     # would otherwise leave an empty page behind it
     title.paragraph_format.page_break_before = new_page
-    doc.add_paragraph("单位：万元", style=styles["单位"])
-    total = sum(grid.widths)
-    widths = [round(width_mm * w / total * TWIPS_PER_MM) for w in grid.widths]
-    xml = _table_xml(grid, widths, styles["Table Grid"].style_id, styles["表格文字"].style_id)
-    doc.element.body._insert_tbl(parse_xml(xml))
-    if grid.note:
-        doc.add_paragraph(grid.note, style=styles["表注"])
+    out.append(title._p)
+    if table.unit_line:
+        out.append(doc.add_paragraph(table.unit_line, style=styles["单位"])._p)
+    out.append(parse_xml(_table_xml(table, widths, styles["Table Grid"].style_id, styles["表格文字"].style_id)))
+    if table.note:
+        out.append(doc.add_paragraph(table.note, style=styles["表注"])._p)
+    return out
 
 
 def _landscape_appendix(doc, grids: list[TableGrid]) -> None:
@@ -143,6 +136,9 @@ def _landscape_appendix(doc, grids: list[TableGrid]) -> None:
     body = doc.element.body
     heading = doc.paragraphs[-1]
     previous = heading._p.getprevious()
+    if previous.tag != qn("w:p"):  # a table ends the portrait part: the section break needs a paragraph
+        previous.addnext(doc.add_paragraph()._p)
+        previous = previous.getnext()
     portrait = copy.deepcopy(body.sectPr)
     previous.get_or_add_pPr().append(portrait)
     sec = doc.sections[-1]
@@ -151,7 +147,8 @@ def _landscape_appendix(doc, grids: list[TableGrid]) -> None:
     sec.top_margin, sec.bottom_margin = Mm(17), Mm(15)
     sec.left_margin, sec.right_margin = Mm(25), Mm(25)
     for i, grid in enumerate(grids):
-        _add_table(doc, grid, 247, new_page=i > 0)
+        for el in _table_elements(doc, word_table(grid), 247, new_page=i > 0):
+            body.sectPr.addprevious(el)  # in order, at the end of the document
 
 
 def _set_alt_texts(doc, specs: list[ChartSpec]) -> None:
@@ -184,6 +181,10 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
     tpl.render(ctx, jinja_env=env, autoescape=True)
     doc = tpl.docx
     _set_alt_texts(doc, report.charts)
+    heading = doc.paragraphs[-1]._p  # 第五部分: the 附件 tables go before it, in the portrait part
+    for i, table in enumerate(attachment_tables(acc.evaluation, acc.unit.get("name") or "", acc.unit["year"])):
+        for el in _table_elements(doc, table, PORTRAIT_WIDTH_MM, new_page=i > 0):
+            heading.addprevious(el)
     _landscape_appendix(doc, appendix_tables(acc))
     buf = io.BytesIO()
     doc.save(buf)

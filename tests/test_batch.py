@@ -21,10 +21,11 @@ from conftest import SAMPLES
 
 @pytest.fixture
 def district(tmp_path, minimal_data):
-    """A folder with a good unit, a unit with a warning, a broken one, a lock file and a hidden file."""
+    """A folder with a good unit, units with warnings, a broken one, a lock file and a hidden file."""
     root = tmp_path / "district"
     (root / "乡镇").mkdir(parents=True)
-    shutil.copy(SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx", root / "安居.xlsx")
+    shutil.copy(SAMPLES / "示范区社会福利院-2024年度单位决算.xlsx", root / "福利院.xlsx")
+    shutil.copy(SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx", root / "安居.xlsx")  # 警告 (PERF-*)
     shutil.copy(SAMPLES / "四川-雁江区社保局-2020年度部门决算.xlsx", root / "乡镇" / "雁江.xlsx")  # 1 警告
     minimal_data["t03"][0]["total"] = D("90")
     write_workbook(root / "乡镇" / "坏表.xlsx", minimal_data)
@@ -42,12 +43,12 @@ def test_mixed_folder_statuses_and_summary(district, tmp_path):
     out = tmp_path / "out"
     result = run_batch([district], out, jobs=1)
     statuses = {k: r["status"] for k, r in by_name(result).items()}
-    assert statuses == {"安居.xlsx": "成功", "乡镇/雁江.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
+    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "警告", "乡镇/雁江.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
     assert not result.ok
     assert not (out / "乡镇" / "坏表").exists()
     summary = load_workbook(out / "汇总.xlsx")
     rows = list(summary["汇总"].iter_rows(min_row=2, values_only=True))
-    assert [r[0] for r in rows] == ["乡镇/坏表.xlsx", "乡镇/雁江.xlsx", "安居.xlsx", "全区合计"]
+    assert [r[0] for r in rows] == ["乡镇/坏表.xlsx", "乡镇/雁江.xlsx", "安居.xlsx", "福利院.xlsx", "全区合计"]
     assert rows[2][9] == 1313.5 and summary["汇总"].cell(4, 10).number_format == "#,##0.00"
     issues = [r for r in summary["问题清单"].iter_rows(min_row=2, values_only=True)]
     assert any(r[0] == "乡镇/坏表.xlsx" and r[2] == "SUM-ROW" and r[4] == "支出决算表!C6" for r in issues)
@@ -60,7 +61,7 @@ def test_cli_exit_status_and_listing(district, tmp_path):
     assert res.exit_code == 1, res.output
     assert "错误  乡镇/坏表.xlsx" in res.output
     assert "[SUM-ROW] 错误 支出决算表!C6" in res.output
-    assert "共 3 个单位：生成 3 个，未变动跳过 0 个，有错误 1 个。" in res.output
+    assert "共 4 个单位：生成 4 个，未变动跳过 0 个，有错误 1 个。" in res.output
 
 
 def test_all_good_folder_exits_0(tmp_path):
@@ -77,7 +78,7 @@ def test_rerun_skips_everything(district, tmp_path):
     out = tmp_path / "out"
     run_batch([district], out, jobs=1)
     again = run_batch([district], out, jobs=1)
-    assert again.skipped == 3
+    assert again.skipped == 4
     assert all(r["skipped"] for r in again.results)
 
 
@@ -87,7 +88,7 @@ def test_resaved_workbook_with_same_content_is_skipped(district, tmp_path):
     run_batch([district], out, jobs=1)
     path = district / "安居.xlsx"
     os.utime(path, (1, 1))
-    assert run_batch([district], out, jobs=1).skipped == 3
+    assert run_batch([district], out, jobs=1).skipped == 4
 
 
 def test_force_regenerates_all(district, tmp_path):
@@ -130,7 +131,7 @@ def test_interrupted_run_resumes(district, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert set(manifest["units"]) == set(calls)
     second = run_batch([district], out, jobs=1)
-    assert second.skipped == 1 and len(second.results) == 3
+    assert second.skipped == 1 and len(second.results) == 4
     assert not list(out.rglob("*.tmp"))
 
 
@@ -153,7 +154,7 @@ def test_killed_worker_then_rerun_gives_complete_output(district, tmp_path, monk
     monkeypatch.setattr(batch, "run_job", _real_run_job)
     second = run_batch([district], out, jobs=2)
     statuses = {k: r["status"] for k, r in by_name(second).items()}
-    assert statuses == {"安居.xlsx": "成功", "乡镇/雁江.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
+    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "警告", "乡镇/雁江.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
     assert len(list((out / "安居").glob("*.docx"))) == 1
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     for entry in manifest["units"].values():

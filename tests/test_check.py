@@ -92,6 +92,22 @@ CASES = [
      "支出决算表!A8"),
     ("score-not-a-number", lambda d: d.update(performance=[{"name": "项目A", "scope": "项目"}]),
      [("绩效管理", "F4", "九十")], "READ-NUMBER", "错误", "绩效管理!F4"),
+    ("indicator-of-unknown-project", lambda d: d.update(indicators=[{"project": "不存在的项目", "weight": D(10)}]), [],
+     "PERF-PROJECT", "错误", "项目绩效指标!A4"),
+    ("indicator-actual-unreadable", lambda d: d.update(
+        projects=[{"name": "项目A"}],
+        indicators=[{"project": "项目A", "level3": "人数", "nature": "≥", "target": "10", "actual": "很多", "weight": D(90)}]),
+     [], "PERF-VALUE", "错误", "项目绩效指标!H4"),
+    ("indicator-score-above-weight", lambda d: d.update(
+        projects=[{"name": "项目A"}],
+        indicators=[{"project": "项目A", "level3": "质量", "nature": "定性", "weight": D(10), "score": D(12)}]),
+     [], "PERF-SCORE", "错误", "项目绩效指标!J4"),
+    ("indicator-weights-not-90", lambda d: d.update(
+        projects=[{"name": "项目A"}],
+        indicators=[{"project": "项目A", "level3": "质量", "nature": "定性", "weight": D(80), "score": D(80)}]),
+     [], "PERF-WEIGHT", "警告", "项目绩效自评!B4"),
+    ("project-money-differs", lambda d: d.update(projects=[{"name": "项目A", "executed_fiscal": D(50)}]), [],
+     "PERF-EXEC", "警告", "项目绩效自评"),
     ("formula-without-value", lambda d: None, [("支出决算表", "D6", "=40*2")], "READ-FORMULA", "错误", "支出决算表!D6"),
 ]
 
@@ -126,7 +142,7 @@ def test_consistent_fixture_has_no_findings(minimal_data, make_workbook):
 
 def test_every_rule_has_a_failing_case():
     """Each declared rule is exercised by a broken workbook (PRIOR-DIFF in test_batch, the others below)."""
-    covered = {c[3] for c in CASES} | {"READ-MERGED", "GLOSSARY-MISSING", "PRIOR-DIFF"}
+    covered = {c[3] for c in CASES} | {"READ-MERGED", "GLOSSARY-MISSING", "PRIOR-DIFF", "READ-OLD"}
     assert set(RULES) <= covered, sorted(set(RULES) - covered)
 
 
@@ -177,3 +193,14 @@ def test_code_without_glossary_entry_is_a_hint(minimal_data, make_workbook):
     assert [f.message for f in report.findings if f.rule == "GLOSSARY-MISSING"] == [
         "科目 2019998 自编科目 没有现成的名词解释，报告中未列出"]
     assert not any("自编科目" in e for e in report.context["glossary"])
+
+
+def test_workbook_from_older_version_reads_with_hints(minimal_data, make_workbook):
+    """A workbook without the newest sheets (made by an older init) reads; each gap is a 提示."""
+    path = make_workbook(minimal_data)
+    wb = load_workbook(path)
+    del wb["整体绩效指标"]
+    wb.save(path)
+    _, findings = load(path)
+    assert find(findings, "READ-OLD", "提示", "整体绩效指标")
+    assert not [f for f in findings if f.severity == "错误"]

@@ -327,14 +327,14 @@ def test_not_a_workbook_is_one_chinese_line(case, command, tmp_path):
 
 
 def test_missing_sheet_is_one_chinese_line(make_workbook, minimal_data, tmp_path):
-    """A workbook missing the 预算数 sheet: exit 1, "错误：缺少工作表“预算数”…"."""
+    """A workbook missing a 附表 sheet: exit 1, "错误：缺少工作表“收入决算表”…"."""
     path = make_workbook(minimal_data)
     wb = openpyxl.load_workbook(path)
-    del wb["预算数"]
+    del wb["收入决算表"]
     wb.save(path)
     for args in ([path, "-o", tmp_path / "out"], ["check", path]):
         assert_user_error(invoke(*args),
-                          "错误：缺少工作表“预算数”；请用 generate init 生成的空白工作簿填写，不要改动表名")
+                          "错误：缺少工作表“收入决算表”；请用 generate init 生成的空白工作簿填写，不要改动表名")
 
 
 def test_renamed_sheet_is_reported_by_name(make_workbook, minimal_data):

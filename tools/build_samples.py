@@ -14,6 +14,8 @@ import sys
 from decimal import Decimal as D
 from pathlib import Path
 
+import performance_samples as perf2024
+
 from generator.workbook import write_workbook
 
 OUT = Path(__file__).resolve().parent.parent / "sample_inputs"
@@ -66,6 +68,11 @@ ANJU_PROJECTS = [
 ]
 
 
+# the self-evaluation tables of the 2024 report, in the order of 十（四）
+ANJU_PERF_PROJECTS = sorted(perf2024.PROJECTS, key=lambda p: [n for n, _ in ANJU_PROJECTS].index(
+    next(n for n, _ in ANJU_PROJECTS if n.rstrip("2024") in p["name"] or p["name"] in n)))
+
+
 def anju() -> dict:
     items = [(c, {"basic": b, "project": p}) for c, (b, p) in ANJU_ITEMS.items()]
     totals = {c: D(b) + D(p) for c, (b, p) in ANJU_ITEMS.items()}
@@ -116,10 +123,13 @@ def anju() -> dict:
                "foreign_batches": 0, "foreign_people": 0, "foreign_amount": D("0")},
         "other": {"running_costs": D("51.33")},
         "budget": [{"code": c, "initial": v, "adjusted": v} for c, v in totals.items()],
-        "performance": [{"name": "遂宁市安居区社会保险事业管理局部门整体（含部门预算项目）", "scope": "整体", "score": 97,
+        "performance": [{"name": "遂宁市安居区社会保险事业管理局部门整体（含部门预算项目）", "scope": "整体",
                          "summary": "年度整体绩效目标全部完成，各项社会保险待遇按时足额发放，基金运行安全"}]
-                       + [{"name": n, "scope": "项目", "pre_assessed": "是", "has_target": "是", "monitored": "是",
-                           "score": 100, "summary": s} for n, s in ANJU_PROJECTS],
+                       + [{"name": p["name"], "scope": "项目", "pre_assessed": "是", "has_target": "是", "monitored": "是",
+                           "summary": s} for p, (_, s) in zip(ANJU_PERF_PROJECTS, ANJU_PROJECTS)],
+        "projects": [{k: v for k, v in p.items() if not k.startswith("published_")} for p in ANJU_PERF_PROJECTS],
+        "indicators": [dict(i) for i in perf2024.INDICATORS],
+        "unit_indicators": [dict(r) for r in perf2024.UNIT_INDICATORS],
     }
 
 
@@ -283,14 +293,82 @@ def welfare() -> dict:
                    {"code": "2101102", "initial": D("312700")}, {"code": "2210201", "initial": D("430000"),
                                                                   "reason": "年中调入职工两名，公积金缴存相应增加"}],
         "performance": [
-            {"name": "示范区社会福利院单位整体", "scope": "整体", "score": D("92.5"),
+            {"name": "示范区社会福利院单位整体", "scope": "整体",
              "summary": "集中供养对象照料服务全覆盖，护理质量和入住老人满意度均达到年度目标"},
             {"name": "特困老人集中供养服务", "scope": "项目", "pre_assessed": "否", "has_target": "是",
-             "monitored": "是", "score": 95, "summary": "全年集中供养特困老人182人，供养标准按时足额落实"},
+             "monitored": "是", "summary": "全年集中供养特困老人182人，供养标准按时足额落实"},
             {"name": "彩票公益金康复护理设备购置", "scope": "项目", "pre_assessed": "是", "has_target": "是",
-             "monitored": "是", "score": D("88.5"), "summary": "康复护理设备全部到货并投入使用，部分设备安装调试晚于计划"},
+             "monitored": "是", "summary": "康复护理设备全部到货并投入使用，部分设备安装调试晚于计划"},
         ],
+        "projects": WELFARE_PROJECTS,
+        "indicators": WELFARE_INDICATORS,
+        "unit_indicators": WELFARE_UNIT,
     }
+
+
+# 事业单位 self-evaluation: a project over-executed (capped score), one under budget with a
+# missed ≥ target and a missed ≤ target, qualitative indicators, a zero-budget fund source.
+WELFARE_PROJECTS = [
+    {"code": "SF24-01", "name": "特困老人集中供养服务", "department": "示范区民政局", "implementer": "示范区社会福利院",
+     "initial_fiscal": D("1500000"), "adjusted_fiscal": D("1500000"), "executed_fiscal": D("1500000"),
+     "initial_unit": D("0"), "adjusted_unit": D("0"), "executed_unit": D("0"),
+     "initial_special": D("360000"), "adjusted_special": D("360000"), "executed_special": D("362000"),
+     "goal": "为全区集中供养特困老人提供吃、穿、住、医、葬等基本保障和日常照料。",
+     "goal_result": "全年集中供养182人，供养标准按月落实，未发生安全责任事故。",
+     "content": "按月核定供养名册，落实伙食、护理和医疗保障，每季度开展一次照护质量检查。",
+     "conclusion": "项目目标全面完成，供养对象基本生活和照料得到保障。", "problems": "护理人员流动较大。",
+     "measures": "完善护理岗位激励办法，稳定护理队伍。", "leader": "李明", "finance_leader": "王芳"},
+    {"code": "SF24-02", "name": "彩票公益金康复护理设备购置", "department": "示范区民政局", "implementer": "示范区社会福利院",
+     "initial_fiscal": D("1200000"), "adjusted_fiscal": D("1250000"), "executed_fiscal": D("1200000"),
+     "goal": "购置康复训练和护理设备一批，提升失能老人康复护理能力。",
+     "goal_result": "设备全部到货并投入使用，其中两台设备安装调试晚于计划一个月。",
+     "content": "编制采购需求，通过公开招标确定供应商，完成验收和人员操作培训。",
+     "conclusion": "设备投入使用后康复服务人次明显增加。", "problems": "部分设备安装调试延期，采购有结余。",
+     "measures": "提前开展场地准备，合理测算采购预算。", "leader": "赵强", "finance_leader": "王芳"},
+    {"code": "SF24-03", "name": "原所属企业退休人员社会化管理补助", "department": "示范区民政局",
+     "implementer": "示范区社会福利院", "initial_fiscal": D("156000"), "adjusted_fiscal": D("156000"),
+     "executed_fiscal": D("156000"), "goal": "按标准发放原所属企业退休人员社会化管理补助。",
+     "goal_result": "补助按季度足额发放。", "content": "核对发放名册，按季度拨付。",
+     "conclusion": "补助发放及时足额。", "problems": "无", "measures": "无", "leader": "李明", "finance_leader": "王芳"},
+]
+WELFARE_INDICATORS = [
+    {"project": "特困老人集中供养服务", "level1": "产出指标", "level2": "数量指标", "level3": "集中供养人数",
+     "nature": "≥", "target": "180", "unit": "人", "actual": "182", "weight": D(30)},
+    {"project": "特困老人集中供养服务", "level1": "产出指标", "level2": "质量指标", "level3": "供养标准落实率",
+     "nature": "＝", "target": "100", "unit": "%", "actual": "100%", "weight": D(20)},
+    {"project": "特困老人集中供养服务", "level1": "效益指标", "level2": "社会效益指标", "level3": "特困老人基本生活得到保障",
+     "nature": "定性", "target": "有效保障", "unit": "", "actual": "有效保障", "weight": D(20), "score": D(20)},
+    {"project": "特困老人集中供养服务", "level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "入住老人满意度",
+     "nature": "≥", "target": "95", "unit": "%", "actual": "96%", "weight": D(20)},
+    {"project": "彩票公益金康复护理设备购置", "level1": "产出指标", "level2": "数量指标", "level3": "购置康复护理设备",
+     "nature": "≥", "target": "40", "unit": "台（套）", "actual": "38", "weight": D(30),
+     "reason": "两台设备因厂家停产改为下一批次采购"},
+    {"project": "彩票公益金康复护理设备购置", "level1": "产出指标", "level2": "时效指标", "level3": "安装调试完成时间",
+     "nature": "≤", "target": "10", "unit": "月", "actual": "11", "weight": D(20), "reason": "场地改造延期"},
+    {"project": "彩票公益金康复护理设备购置", "level1": "效益指标", "level2": "社会效益指标", "level3": "康复服务能力",
+     "nature": "定性", "target": "明显提升", "unit": "", "actual": "有所提升", "weight": D(20), "score": D(16),
+     "reason": "部分设备投入使用时间较短"},
+    {"project": "彩票公益金康复护理设备购置", "level1": "满意度指标", "level2": "服务对象满意度指标",
+     "level3": "接受康复服务老人满意度", "nature": "≥", "target": "90", "unit": "%", "actual": "93%", "weight": D(20)},
+]
+WELFARE_INDICATORS += [
+    {"project": "原所属企业退休人员社会化管理补助", "level1": "产出指标", "level2": "数量指标", "level3": "补助发放人数",
+     "nature": "＝", "target": "52", "unit": "人", "actual": "52", "weight": D(45)},
+    {"project": "原所属企业退休人员社会化管理补助", "level1": "满意度指标", "level2": "服务对象满意度指标",
+     "level3": "退休人员满意度", "nature": "≥", "target": "90", "unit": "%", "actual": "92%", "weight": D(45)},
+]
+WELFARE_UNIT = [
+    {"level1": "总体绩效", "level2": "履职效能", "level3": "集中供养和托养服务目标完成率", "points": D(30),
+     "explanation": "年度供养、托养服务目标的完成程度", "rule": "按完成目标数占目标总数的比例计分", "score": D(30)},
+    {"level1": "总体绩效", "level2": "预算管理", "level3": "预算执行率", "points": D(20),
+     "explanation": "年度预算的执行程度", "rule": "执行率每低于100%一个百分点扣0.5分", "score": D(18)},
+    {"level1": "总体绩效", "level2": "资产管理", "level3": "资产账实相符率", "points": D(10),
+     "explanation": "固定资产账面与实物是否一致", "rule": "每发现一处不符扣1分", "score": D(10)},
+    {"level1": "项目绩效", "level2": "项目执行", "level3": "项目目标完成情况", "points": D(30),
+     "explanation": "部门预算项目绩效目标的实现程度", "rule": "按各项目自评得分的平均值折算", "score": D("27.5")},
+    {"level1": "项目绩效", "level2": "满意度", "level3": "服务对象满意度", "points": D(10),
+     "explanation": "入住老人及家属对服务的评价", "rule": "满意度达到95%得满分，每低1个百分点扣1分", "score": D(10)},
+]
 
 
 SAMPLES = {
