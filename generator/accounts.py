@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .codes import codes_for, function_classes, outdated_names, parent
+from .codes import codes_for, economic_codes, function_classes, outdated_names, parent
 from .findings import ERROR, HINT, WARNING, Finding
 from .layout import Column, Table, load_layout
 from .money import ZERO, fmt_amount
@@ -20,6 +20,7 @@ from .performance import evaluate
 from .reader import RawBalance, RawCoded, RawGrid, RawWorkbook, Value
 
 ROUNDING_PER_ITEM = Decimal("0.01")
+PERSONNEL_CLASSES = ("301", "303")
 CODE_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5)}
 LEVELS = {3: "类", 5: "款", 7: "项"}
 
@@ -90,6 +91,27 @@ class Accounts:
     findings: list[Finding] = field(default_factory=list)
     lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # every list sheet by id
     evaluation: Any = None  # performance.Evaluation
+
+    def basic_by_kind(self) -> dict[str, list[Line]]:
+        """Non-zero rows of the 基本支出 table as 人员经费 and 公用经费 (the code list's kind;
+        301/303 are 人员经费 for codes it does not know)."""
+        econ = economic_codes()
+        groups: dict[str, list[Line]] = {"人员经费": [], "公用经费": []}
+        for line in self.tables["t08"].leaves():
+            if line.values["amount"] != 0:
+                known = econ.get(line.code)
+                kind = known.kind if known and known.kind else (
+                    "人员经费" if line.code[:3] in PERSONNEL_CLASSES else "公用经费")
+                groups[kind].append(line)
+        return groups
+
+    def basic_total(self, kind: str) -> Decimal:
+        return sum((l.values["amount"] for l in self.basic_by_kind()[kind]), ZERO)
+
+    def soe_spending(self) -> Decimal:
+        """国有资本经营预算财政拨款支出: its own table when filled, else the 收入支出 table's 本年支出."""
+        t12 = self.tables["t12"]
+        return t12.total["total"] if not t12.is_empty() else self.tables["t11"].total["spend"]
 
 
 class Resolver:

@@ -111,8 +111,6 @@ def key_figures(acc) -> dict[str, str]:
     """The figures of the district summary (as Decimal strings)."""
     t = acc.tables
     sg = t["t13"]
-    public = sum((l.values["amount"] for l in t["t08"].leaves() if l.code[:3] not in ("301", "303")), ZERO)
-    basic8 = sum((l.values["amount"] for l in t["t08"].leaves()), ZERO)
     running = acc.other.get("running_costs")
     figures: dict[str, Decimal | None] = {
         "收入总计": t["t01"].income_bottom["total"],
@@ -123,8 +121,8 @@ def key_figures(acc) -> dict[str, str]:
         "一般公共预算财政拨款支出": t["t06"].total["total"],
         "基本支出": t["t03"].total["basic"],
         "项目支出": t["t03"].total["project"],
-        "人员经费": basic8 - public,
-        "公用经费": public,
+        "人员经费": acc.basic_total("人员经费"),
+        "公用经费": acc.basic_total("公用经费"),
         "“三公”经费合计": sg.get("total", "actual"),
         "因公出国（境）费": sg.get("abroad", "actual"),
         "公务用车购置及运行维护费": sg.get("car", "actual"),

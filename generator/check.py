@@ -120,7 +120,7 @@ def _running_costs(acc: Accounts, rs: Resolver) -> None:
         return
     rc = acc.other.get("running_costs")
     ref = acc.refs["other.running_costs"]
-    public = sum((l.values["amount"] for l in acc.tables["t08"].leaves() if l.code[:3] not in ("301", "303")), ZERO)
+    public = acc.basic_total("公用经费")
     if rc is None:
         rs.findings.append(Finding("LINK-RUNNING", WARNING, ref,
                                    f"行政单位和参公事业单位应填写机关运行经费；报告暂按公用经费合计 {fmt_amount(public)} 万元列示"))
@@ -167,7 +167,7 @@ def _changes(acc: Accounts, findings: list[Finding], settings: Settings) -> None
         "fiscal_total": t["t04"].income_bottom["total"],
         "gpb_expense": t["t06"].total["total"],
         "fund_expense": t["t10"].total["spend"],
-        "soe_expense": t["t12"].total["total"] if not t["t12"].is_empty() else t["t11"].total["spend"],
+        "soe_expense": acc.soe_spending(),
         "sg_total": t["t13"].get("total", "actual"),
         "sg_abroad": t["t13"].get("abroad", "actual"),
         "sg_car": t["t13"].get("car", "actual"),

@@ -12,14 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from .accounts import Accounts, CodedTable, Line
-from .codes import economic_codes, function_codes, glossary
+from .codes import function_codes, glossary
 from .findings import HINT, Finding
 from .money import ZERO, fmt_amount
 from .performance import fmt_score
 from .sentences import (compared, completion, count_items, quoted_list, reason_clause, share_items, share_list,
                         share_of, versus_budget, versus_prior, wan)
 
-PERSONNEL_CLASSES = ("301", "303")
 GENERAL_TERMS = ("income_fiscal", "income_superior", "income_business", "income_operating", "income_affiliated",
                  "income_other", "use_nonfiscal_balance", "opening_balance", "balance_distribution", "closing_balance",
                  "basic_expenditure", "personnel_costs", "public_costs", "project_expenditure", "remit_superior",
@@ -288,21 +287,9 @@ class Narrator:
     # ------------------------------------------------------------ 六 基本支出
 
     def s6_basic(self) -> Section:
-        t08: CodedTable = self.t["t08"]
-        econ = economic_codes()
-
-        def kind(code: str) -> str:
-            known = econ.get(code)
-            if known and known.kind:
-                return known.kind
-            return "人员经费" if code[:3] in PERSONNEL_CLASSES else "公用经费"
-
-        groups: dict[str, list[Line]] = {"人员经费": [], "公用经费": []}
-        for line in t08.leaves():
-            if line.values["amount"] != 0:
-                groups[kind(line.code)].append(line)
-        personnel = sum((l.values["amount"] for l in groups["人员经费"]), ZERO)
-        public = sum((l.values["amount"] for l in groups["公用经费"]), ZERO)
+        groups = self.acc.basic_by_kind()
+        personnel = self.acc.basic_total("人员经费")
+        public = self.acc.basic_total("公用经费")
         basic = personnel + public
         self.fig("basic", basic)
         self.fig("personnel", personnel)

@@ -11,7 +11,7 @@ from pathlib import Path
 from .accounts import Accounts, resolve
 from .errors import GeneratorError
 from .findings import WARNING, Finding
-from .money import ZERO, fmt_amount, same_amount
+from .money import fmt_amount, same_amount
 from .reader import read_workbook
 
 
@@ -19,7 +19,6 @@ def prior_figures(acc: Accounts) -> dict[str, Decimal]:
     """Last year's accounts → the 上年数 fields of this year's workbook."""
     t = acc.tables
     sg = t["t13"]
-    public = sum((l.values["amount"] for l in t["t08"].leaves() if l.code[:3] not in ("301", "303")), ZERO)
     return {
         "total": t["t01"].income_bottom["total"],
         "income_year": t["t01"].income_bottom["year_total"],
@@ -27,11 +26,12 @@ def prior_figures(acc: Accounts) -> dict[str, Decimal]:
         "fiscal_total": t["t04"].income_bottom["total"],
         "gpb_expense": t["t06"].total["total"],
         "fund_expense": t["t10"].total["spend"],
-        "soe_expense": t["t12"].total["total"] if not t["t12"].is_empty() else t["t11"].total["spend"],
+        "soe_expense": acc.soe_spending(),
         "sg_total": sg.get("total", "actual"), "sg_abroad": sg.get("abroad", "actual"), "sg_car": sg.get("car", "actual"),
         "sg_car_buy": sg.get("car_buy", "actual"), "sg_car_run": sg.get("car_run", "actual"),
         "sg_reception": sg.get("reception", "actual"),
-        "running_costs": acc.other.get("running_costs") if acc.other.get("running_costs") is not None else public,
+        "running_costs": (acc.other["running_costs"] if acc.other.get("running_costs") is not None
+                          else acc.basic_total("公用经费")),
     }
 
 
