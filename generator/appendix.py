@@ -107,7 +107,7 @@ def _balance(b: Balance) -> TableGrid:
                      [3.4, 1.4, 3.4] + [1.4] * n_exp, table.note)
 
 
-def _grid(g: Grid) -> TableGrid:
+def _grid(g: Grid, subject: str) -> TableGrid:
     table = g.table
     nm = len(table.measures)
     header = []
@@ -123,8 +123,11 @@ def _grid(g: Grid) -> TableGrid:
     for group, idx in groups.items():
         header.append(HeaderCell(group, idx[0] * nm, colspan=len(idx) * nm))
     body = [[fmt_amount(g.get(item.key, m.key)) for item in table.items for m in table.measures]]
+    note = table.note
+    if all(v == 0 for v in g.values.values()):
+        note = f"说明：本{subject}本年度没有财政拨款“三公”经费预算和支出，故本表数据均为0。"
     return TableGrid(table.number, table.title, len(table.items) * nm, header, 3, body, set(), set(), set(),
-                     [1.0] * (len(table.items) * nm), table.note)
+                     [1.0] * (len(table.items) * nm), note)
 
 
 @dataclass
@@ -187,7 +190,7 @@ def appendix_tables(acc: Accounts) -> list[TableGrid]:
         elif isinstance(t, Balance):
             out.append(_balance(t))
         else:
-            out.append(_grid(t))
+            out.append(_grid(t, subject))
     return sorted(out, key=lambda g: g.number)
 
 

@@ -39,13 +39,13 @@ log = logging.getLogger("generator.batch")
 
 # ------------------------------------------------------------------ finding the workbooks
 
-def discover(paths: list[Path], out_root: Path) -> list[tuple[Path, Path]]:
+def discover(paths: list[Path], out_root: Path | None = None) -> list[tuple[Path, Path]]:
     """(workbook, path relative to its input folder) for every .xlsx given or found below a folder.
 
     Office lock files (~$…), hidden files and folders, and anything under the output folder
     are skipped.
     """
-    out_root = out_root.resolve()
+    out_root = out_root.resolve() if out_root else None
     found: dict[Path, Path] = {}
     for given in paths:
         given = Path(given)
@@ -54,7 +54,7 @@ def discover(paths: list[Path], out_root: Path) -> list[tuple[Path, Path]]:
                 rel = path.relative_to(given)
                 if any(part.startswith((".", "~$")) for part in rel.parts):
                     continue
-                if out_root in path.resolve().parents:
+                if out_root and out_root in path.resolve().parents:
                     continue
                 found.setdefault(path.resolve(), rel)
         else:

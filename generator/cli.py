@@ -137,7 +137,7 @@ def run(workbooks: tuple[Path, ...], output: Path, force: bool, jobs: int | None
 def _previous_paths(previous: Path | None) -> list[Path]:
     from .batch import discover
 
-    return [p for p, _ in discover([previous], Path("/nonexistent"))] if previous else []
+    return [p for p, _ in discover([previous])] if previous else []
 
 
 def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None) -> None:
