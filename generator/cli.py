@@ -48,7 +48,7 @@ class DefaultGroup(ChineseHelp, click.Group):
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):
-        return ["run", "init", "check"]
+        return ["run", "init", "check", "serve"]
 
     def main(self, *args, **kwargs):
         """click's own usage errors (English, status 2) become one Chinese sentence and status 1."""
@@ -107,6 +107,7 @@ def main(ctx):
       generate 工作簿.xlsx            检查并生成决算说明，写入 output/ 文件夹
       generate init 空白工作簿.xlsx    生成待填写的空白工作簿
       generate check 工作簿.xlsx      只检查，不生成
+      generate serve                 打开网页版（在浏览器中上传工作簿、下载报告）
     """
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
@@ -263,3 +264,19 @@ def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amoun
         n = {s: sum(f.severity == s for f in findings) for s in ("错误", "警告", "提示")}
         click.echo(f"检查完成：错误 {n['错误']} 处，警告 {n['警告']} 处，提示 {n['提示']} 处。")
     sys.exit(1 if has_errors(findings) else 0)
+
+
+@main.command("serve", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
+@click.option("--host", default="127.0.0.1", metavar="地址",
+              help="监听的地址，默认 127.0.0.1（只有本机能打开）；0.0.0.0 则同一网络的其他电脑也能打开")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, metavar="端口", help="端口，默认 8000")
+@click.option("--no-browser", is_flag=True, help="启动后不自动打开浏览器")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def serve_cmd(host: str, port: int, no_browser: bool):
+    """打开网页版：在浏览器中下载空白工作簿、上传工作簿、查看检查结果并下载报告。"""
+    from .web import serve
+
+    try:
+        serve(host, port, open_browser=not no_browser)
+    except GeneratorError as exc:
+        _fail(str(exc))

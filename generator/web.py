@@ -1,0 +1,705 @@
+"""`generate serve`: a local web page where a finance clerk uploads workbooks and downloads reports.
+
+Why Flask: it is well kept, small and synchronous, which fits a tool that runs on the clerk's
+own computer for one office. Nothing here needs async: a single workbook is generated within
+the request (about 1–2 s); a batch runs in a background thread (`generator.batch.run_batch`,
+which uses worker processes itself) while the status page refreshes itself every few seconds.
+
+The views are thin: they check the upload, call the library (`pipeline.generate`/`load`,
+`batch.run_batch`, `annotate.write_check_report`, `workbook.write_workbook`) and show the
+result. Everything a user reads is Chinese; a bug shows a Chinese message page and its detail
+goes to the log, never to the page.
+
+Safety (the constants below are the limits):
+
+- uploads are stored under generated names (u0001.xlsx …); the original file name is only
+  ever display text. Zip members with absolute paths or "..", anything not .xlsx, Office lock
+  files (~$…) and hidden files are skipped, and the unpacked size is capped;
+- each browser session gets a random id (kept in Flask's signed session cookie; the secret key
+  is generated anew at every start) and its own temporary folder; every download is looked up
+  only among that session's own results, so two people using the page at once never see each
+  other's files, and an unknown id is a 404;
+- a session's folder is removed `SESSION_MAX_AGE` seconds after its last request (a sweep runs
+  on every request), and the whole work folder when the server stops.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import logging
+import re
+import secrets
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from flask import Flask, abort, redirect, render_template, request, send_file, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from .errors import GeneratorError
+from .findings import ERROR, SEVERITY_ORDER, WARNING, Finding
+
+log = logging.getLogger("generator.web")
+
+MAX_REQUEST_BYTES = 32 * 1024 * 1024  # one upload (all its files together); a workbook is ~70 KB
+MAX_WORKBOOKS = 300  # workbooks in one upload, counted after unpacking zips
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # unpacked size of the zips of one upload (guards against zip bombs)
+SESSION_MAX_AGE = 2 * 60 * 60  # seconds after its last request that a session's files are removed
+REFRESH_SECONDS = 2  # the status page of a running batch reloads itself this often
+BLANK_NAME = "空白工作簿.xlsx"
+SUMMARY_NAME = "汇总.xlsx"
+ARCHIVE_NAME = "全部报告.zip"
+
+# Hints written for the command line, as the web page says them.
+WEB_WORDING = (
+    ("请按上面的提示修改后重试（或加 --force 强制生成）", "请按下表的提示修改后重新上传"),
+    ("详见 generate.log", "详细信息已记录在服务器日志中"),
+    ("用 generate init 重新生成空白工作簿", "在首页下载空白工作簿"),
+    ("用 generate init 生成新版空白工作簿", "在首页下载新版空白工作簿"),
+    ("generate init 生成的空白工作簿", "首页下载的空白工作簿"),
+)
+
+HTTP_MESSAGES = {
+    400: "请求不完整或格式不正确，请返回首页重新操作。",
+    404: "找不到该页面或文件：它可能属于另一个浏览器，或已过期（上传的文件和生成的报告保存 {hours} 小时）。",
+    405: "不支持这样打开该页面，请返回首页重新操作。",
+}
+# Charts are drawn with process-global matplotlib settings ("run charts from one thread per
+# process", generator/charts.py): one generation at a time in this process. A batch holds it
+# throughout (it also uses every core); a single upload that finds it taken waits in the background.
+RENDER_LOCK = threading.Lock()
+
+INTERNAL_ERROR = "程序内部错误，请稍后重试；如果问题一再出现，请联系技术支持（详细信息已记录在服务器日志中）。"
+
+
+# ------------------------------------------------------------------ what a session holds
+
+@dataclass
+class Download:
+    path: Path
+    name: str  # the name the browser saves it as
+    inline: bool = False  # charts are shown on the page, not downloaded
+
+
+@dataclass
+class Unit:
+    """One uploaded workbook and what became of it."""
+
+    index: int
+    display: str  # the name the clerk uploaded (a zip member keeps its folder): display text only
+    stored: Path  # where it lies, under a generated name
+    status: str = "待处理"  # 待处理 → 处理中 → 成功 / 警告 / 错误
+    message: str = ""
+    unit_name: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    report: str | None = None  # download ids
+    changes: str | None = None
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (download id, caption)
+    skipped: bool = False
+    out_dir: Path | None = None
+
+    def count(self, severity: str) -> int:
+        return sum(f.severity == severity for f in self.findings)
+
+
+@dataclass
+class Job:
+    """One upload: a single workbook, or many processed as a batch."""
+
+    id: str
+    folder: Path
+    units: list[Unit]
+    batch: bool
+    notes: list[str] = field(default_factory=list)  # zip members that were skipped, and why
+    state: str = "排队中"  # 排队中 / 处理中 / 完成 / 失败
+    message: str = ""
+    done: int = 0
+    total: int = 0
+    skipped: int = 0
+    summary: str | None = None
+    archive: str | None = None
+    created: float = field(default_factory=time.time)
+    downloads: dict[str, Download] = field(default_factory=dict)
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("排队中", "处理中")
+
+    def add(self, path: Path, name: str, inline: bool = False) -> str:
+        key = f"f{len(self.downloads) + 1}"
+        self.downloads[key] = Download(Path(path), name, inline)
+        return key
+
+    def counts(self) -> dict[str, int]:
+        return {s: sum(u.status == s for u in self.units) for s in ("成功", "警告", "错误")}
+
+
+@dataclass
+class Session:
+    id: str
+    folder: Path
+    last_seen: float
+    jobs: dict[str, Job] = field(default_factory=dict)
+    stored_names: dict[str, str] = field(default_factory=dict)  # display name → generated stem
+
+    @property
+    def busy(self) -> bool:
+        return any(job.running for job in self.jobs.values())
+
+    def stem_for(self, display: str) -> str:
+        """The same display name keeps its generated name within a session, so a corrected
+        workbook uploaded again is compared with its last report (修订说明) and an unchanged one
+        in a batch is not generated again."""
+        key = display.casefold()
+        if key not in self.stored_names:
+            self.stored_names[key] = f"u{len(self.stored_names) + 1:04d}"
+        return self.stored_names[key]
+
+
+class Store:
+    """All sessions of one server, in memory; their files under one temporary folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.sessions: dict[str, Session] = {}
+        self.lock = threading.Lock()
+        self.blank: Path | None = None
+
+    def get(self, sid: str | None, create: bool) -> Session | None:
+        with self.lock:
+            sess = self.sessions.get(sid or "")
+            if sess is None and create:
+                sid = secrets.token_urlsafe(18)
+                sess = self.sessions[sid] = Session(sid, self.root / "sessions" / secrets.token_hex(12), time.time())
+            if sess is not None:
+                sess.last_seen = time.time()
+            return sess
+
+    def sweep(self, max_age: float) -> None:
+        """Remove the sessions (and their folders) not used for `max_age` seconds; never a running one."""
+        now = time.time()
+        with self.lock:
+            old = [s for s in self.sessions.values() if now - s.last_seen >= max_age and not s.busy]
+            for sess in old:
+                del self.sessions[sess.id]
+        for sess in old:
+            shutil.rmtree(sess.folder, ignore_errors=True)
+            log.info("已删除过期的会话文件夹 %s", sess.folder)
+
+
+# ------------------------------------------------------------------ the app
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The web app. `config` may override MAX_CONTENT_LENGTH, MAX_WORKBOOKS, MAX_UNZIPPED_BYTES,
+    SESSION_MAX_AGE, JOBS (worker processes of a batch; None = one per core) and WORK_DIR."""
+    app = Flask(__name__, template_folder="web_templates", static_folder="web_static", static_url_path="/static")
+    app.config.update(
+        SECRET_KEY=secrets.token_bytes(32),  # new at every start: old cookies simply start a new session
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_WORKBOOKS=MAX_WORKBOOKS,
+        MAX_UNZIPPED_BYTES=MAX_UNZIPPED_BYTES,
+        SESSION_MAX_AGE=SESSION_MAX_AGE,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        JOBS=None,
+        WORK_DIR=None,
+    )
+    app.config.update(config or {})
+    if app.config["WORK_DIR"] is None:
+        root = Path(tempfile.mkdtemp(prefix="juesuan-web-"))
+        atexit.register(shutil.rmtree, root, True)
+    else:
+        root = Path(app.config["WORK_DIR"])
+        root.mkdir(parents=True, exist_ok=True)
+    store = Store(root)
+    app.extensions["juesuan"] = store
+    app.jinja_env.globals.update(limits=limits_text(app.config), ERROR=ERROR, WARNING=WARNING)
+    app.jinja_env.filters["clock"] = lambda t: time.strftime("%H:%M", time.localtime(t))
+
+    def current(create: bool = False) -> Session | None:
+        sess = store.get(session.get("sid"), create)
+        if sess is not None and session.get("sid") != sess.id:
+            session["sid"] = sess.id
+        return sess
+
+    def find_job(job_id: str) -> Job:
+        sess = current()
+        job = sess.jobs.get(job_id) if sess else None
+        if job is None:
+            abort(404)
+        return job
+
+    @app.before_request
+    def sweep():
+        store.sweep(app.config["SESSION_MAX_AGE"])
+
+    @app.get("/")
+    def index():
+        sess = current()
+        jobs = sorted(sess.jobs.values(), key=lambda j: j.created, reverse=True) if sess else []
+        return render_template("index.html", jobs=jobs)
+
+    @app.get("/blank.xlsx")
+    def blank():
+        """The blank workbook: the same writer as `generate init`, written once per server start."""
+        from . import workbook
+
+        if store.blank is None or not store.blank.exists():
+            store.blank = workbook.write_workbook(store.root / BLANK_NAME)
+        return send_file(store.blank, as_attachment=True, download_name=BLANK_NAME)
+
+    @app.post("/upload")
+    def upload():
+        sess = current(create=True)
+        if sess.busy:
+            return _index_error("上一次上传的工作簿还在处理中，请等它完成后再上传。", sess)
+        try:
+            job = receive(sess, request.files.getlist("files"), app.config)
+        except UploadRejected as exc:
+            return _index_error(str(exc), sess)
+        sess.jobs[job.id] = job
+        if not job.batch and RENDER_LOCK.acquire(blocking=False):
+            try:
+                run_single(sess, job)  # about 1–2 s: the answer comes with this request
+            finally:
+                RENDER_LOCK.release()
+        else:
+            work = run_many if job.batch else queued_single
+            threading.Thread(target=work, args=(sess, job, app.config["JOBS"]), daemon=True,
+                             name=f"job-{job.id}").start()
+        return redirect(url_for("show_job", job_id=job.id), code=303)
+
+    @app.get("/j/<job_id>")
+    def show_job(job_id: str):
+        job = find_job(job_id)
+        refresh = REFRESH_SECONDS if job.running else None
+        return render_template("job.html", job=job, unit=None if job.batch else job.units[0], refresh=refresh)
+
+    @app.get("/j/<job_id>/u/<int:index>")
+    def show_unit(job_id: str, index: int):
+        job = find_job(job_id)
+        if not job.batch or not 0 <= index < len(job.units) or job.units[index].status in ("待处理", "处理中"):
+            abort(404)
+        return render_template("unit.html", job=job, unit=job.units[index])
+
+    @app.get("/j/<job_id>/f/<file_id>")
+    def download(job_id: str, file_id: str):
+        job = find_job(job_id)
+        item = job.downloads.get(file_id)
+        if item is None or not item.path.is_file() or not item.path.resolve().is_relative_to(store.root.resolve()):
+            abort(404)
+        return send_file(item.path, as_attachment=not item.inline, download_name=item.name)
+
+    @app.get("/j/<job_id>/u/<int:index>/check")
+    def check_workbook(job_id: str, index: int):
+        """The workbook with the cells at fault marked (written on first request)."""
+        from .annotate import write_check_report
+
+        job = find_job(job_id)
+        if not 0 <= index < len(job.units) or not job.units[index].findings or job.running:
+            abort(404)
+        unit = job.units[index]
+        target = job.folder / f"check-{index}.xlsx"
+        if not target.exists():
+            try:
+                write_check_report(unit.stored, unit.findings, target)
+            except GeneratorError:
+                abort(404)
+        return send_file(target, as_attachment=True, download_name=f"{display_stem(unit.display)}.检查结果.xlsx")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        message = HTTP_MESSAGES.get(exc.code or 500, INTERNAL_ERROR).format(hours=app.config["SESSION_MAX_AGE"] // 3600)
+        if exc.code == 413:
+            message = (f"上传的内容超过了限制：每次合计不超过 {app.config['MAX_CONTENT_LENGTH'] // 1024 // 1024} MB、"
+                       f"最多 {app.config['MAX_WORKBOOKS']} 份工作簿。请分几次上传。")
+        return render_template("error.html", message=message, code=exc.code), exc.code or 500
+
+    @app.errorhandler(Exception)
+    def internal_error(exc: Exception):
+        log.exception("处理 %s %s 时出错", request.method, request.path)
+        return render_template("error.html", message=INTERNAL_ERROR, code=500), 500
+
+    return app
+
+
+def _index_error(message: str, sess: Session):
+    jobs = sorted(sess.jobs.values(), key=lambda j: j.created, reverse=True)
+    return render_template("index.html", jobs=jobs, error=message), 400
+
+
+def limits_text(config) -> str:
+    return (f"每次上传合计不超过 {config['MAX_CONTENT_LENGTH'] // 1024 // 1024} MB、最多 {config['MAX_WORKBOOKS']} 份工作簿；"
+            f"上传的文件和生成的报告只有您自己的浏览器能看到，最后一次操作 {config['SESSION_MAX_AGE'] // 3600} 小时后自动删除。")
+
+
+# ------------------------------------------------------------------ receiving an upload
+
+class UploadRejected(Exception):
+    """The upload as a whole cannot be processed; the message is one Chinese sentence."""
+
+
+def clean_display(name: str) -> str:
+    """A name fit to show: no control characters, not endless."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()
+    return name[:120] or "未命名.xlsx"
+
+
+def display_stem(display: str) -> str:
+    from .render import safe_name
+
+    return safe_name(PurePosixPath(display).stem)
+
+
+def zip_member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author saw it: zips made by Windows store names in GBK without saying so."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            raw = name.encode("cp437")
+        except UnicodeEncodeError:
+            raw = None
+        if raw is not None:
+            for encoding in ("utf-8", "gbk"):
+                try:
+                    name = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+    return name.replace("\\", "/")
+
+
+def unsafe_member(name: str) -> bool:
+    parts = name.split("/")
+    return name.startswith("/") or bool(re.match(r"^[A-Za-z]:", name)) or ".." in parts
+
+
+def receive(sess: Session, files, config) -> Job:
+    """Store the uploaded files (and the .xlsx members of uploaded zips) under generated names."""
+    files = [f for f in files if f and f.filename]
+    if not files:
+        raise UploadRejected("请先选择要上传的工作簿（.xlsx）或压缩包（.zip）。")
+    job_id = secrets.token_urlsafe(8)
+    folder = sess.folder / "jobs" / job_id
+    uploads = folder / "uploads"  # per upload: an earlier result's check workbook keeps its own file
+    uploads.mkdir(parents=True)
+    job = Job(job_id, folder, [], batch=False)
+    budget = {"unzipped": config["MAX_UNZIPPED_BYTES"], "limit": config["MAX_UNZIPPED_BYTES"]}
+    seen: set[str] = set()
+
+    def add(display: str, read) -> None:
+        if len(job.units) >= config["MAX_WORKBOOKS"]:
+            raise UploadRejected(f"一次最多上传 {config['MAX_WORKBOOKS']} 份工作簿，请分几次上传。")
+        display = base = clean_display(display)
+        n = 2
+        while display.casefold() in seen:  # the same name twice in one upload: both kept
+            display, n = f"{base[:-5]}（{n}）.xlsx", n + 1
+        seen.add(display.casefold())
+        stored = uploads / f"{sess.stem_for(display)}.xlsx"
+        from .output import atomic_write
+
+        with atomic_write(stored) as tmp:
+            read(tmp)
+        job.units.append(Unit(len(job.units), display, stored))
+
+    try:
+        for f in files:
+            _receive_one(f, add, job.notes, budget)
+    except UploadRejected:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    if not job.units:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise UploadRejected("没有找到可以处理的 .xlsx 工作簿。" + "".join(job.notes))
+    job.batch = len(job.units) > 1
+    job.total = len(job.units)
+    return job
+
+
+def _receive_one(f, add, notes: list[str], budget: dict[str, int]) -> None:
+    name = clean_display(f.filename.replace("\\", "/").rsplit("/", 1)[-1])
+    lower = name.lower()
+    if lower.endswith(".zip"):
+        _unzip(f, name, add, notes, budget)
+    elif lower.startswith("~$"):
+        notes.append(f"已忽略“{name}”：这是 Office 的临时文件，不是工作簿。")
+    elif lower.endswith(".xlsx"):
+        add(name, lambda tmp: f.save(tmp))
+    else:
+        notes.append(f"已忽略“{name}”：只能上传 .xlsx 工作簿或 .zip 压缩包。")
+
+
+def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) -> None:
+    try:
+        archive = zipfile.ZipFile(storage.stream)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        notes.append(f"已忽略“{name}”：不是有效的 zip 压缩包。")
+        return
+    with archive:
+        for info in archive.infolist():
+            member = zip_member_name(info)
+            parts = [p for p in member.split("/") if p]
+            if info.is_dir() or not parts:
+                continue
+            base = parts[-1]
+            if unsafe_member(member):
+                notes.append(f"已忽略压缩包中的“{member}”：路径不安全。")
+            elif any(p.startswith(".") or p == "__MACOSX" for p in parts):
+                continue  # hidden files and the resource forks macOS adds
+            elif base.startswith("~$"):
+                notes.append(f"已忽略压缩包中的“{member}”：这是 Office 的临时文件。")
+            elif not base.lower().endswith(".xlsx"):
+                notes.append(f"已忽略压缩包中的“{member}”：不是 .xlsx 工作簿。")
+            else:
+                try:
+                    add("/".join(parts), lambda tmp, info=info: _extract(archive, info, tmp, budget))
+                except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                    log.info("无法解压 %s：%s", member, exc)
+                    notes.append(f"已忽略压缩包中的“{member}”：无法解压（文件损坏或已加密）。")
+
+
+def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: dict[str, int]) -> None:
+    with archive.open(info) as src, open(target, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            budget["unzipped"] -= len(chunk)
+            if budget["unzipped"] < 0:
+                raise UploadRejected(f"压缩包解压后超过 {budget['limit'] // 1024 // 1024} MB，请分几次上传。")
+            dst.write(chunk)
+
+
+# ------------------------------------------------------------------ processing
+
+def web_message(text: str, unit: Unit | None = None) -> str:
+    """A library message as the web page says it: no command-line hints, no server paths."""
+    for old, new in WEB_WORDING:
+        text = text.replace(old, new)
+    if unit is not None:
+        text = text.replace(str(unit.stored), unit.display).replace(unit.stored.name, unit.display)
+        if unit.out_dir is not None:
+            text = text.replace(str(unit.out_dir), display_stem(unit.display))
+    return text
+
+
+def _findings(items, unit: Unit) -> list[Finding]:
+    found = [f if isinstance(f, Finding) else Finding(**f) for f in items]
+    found = [Finding(f.rule, f.severity, f.ref, web_message(f.message, unit)) for f in found]
+    return sorted(found, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
+
+
+def _chart_caption(path: Path) -> str:
+    return path.stem.replace("_", " ", 1)
+
+
+def _add_report_files(job: Job, unit: Unit, files: list[Path], changed: bool) -> None:
+    for path in files:
+        if path.suffix == ".docx":
+            unit.report = job.add(path, path.name)
+        elif path.suffix == ".png":
+            unit.charts.append((job.add(path, path.name, inline=True), _chart_caption(path)))
+        elif path.name.endswith(".txt") and changed:
+            unit.changes = job.add(path, f"{display_stem(unit.display)}.修订说明.txt")
+
+
+def _read_json(path: Path) -> dict | None:
+    import json
+
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def queued_single(sess: Session, job: Job, jobs: int | None = None) -> None:
+    """A single workbook uploaded while another generation runs: waits its turn in a thread."""
+    with RENDER_LOCK:
+        job.state = "处理中"
+        run_single(sess, job)
+
+
+def run_single(sess: Session, job: Job) -> None:
+    """One workbook (the caller holds RENDER_LOCK): `pipeline.generate`; on a GeneratorError
+    its message and (when the workbook can be read) its findings; with the last report of the
+    same upload name, a change report."""
+    from . import batch, pipeline
+    from .output import atomic_write
+
+    unit = job.units[0]
+    unit.status = "处理中"
+    unit.out_dir = pipeline.output_dir(unit.stored, sess.folder / "single")
+    old_data = sorted(unit.out_dir.glob("*.数据.json"), key=lambda p: p.stat().st_mtime)
+    old = _read_json(old_data[-1]) if old_data else None
+    try:
+        outcome = pipeline.generate(unit.stored, unit.out_dir.parent, out_dir=unit.out_dir)
+        files = outcome.written.all()
+        changes = batch.change_report(old, _read_json(outcome.written.data) or {}) if old else None
+        if changes and (changes["figures"] or changes["sentences"]):
+            name = outcome.accounts.unit.get("name") or display_stem(unit.display)
+            with atomic_write(unit.out_dir / batch.CHANGES) as tmp:
+                tmp.write_text(batch.format_changes(name, changes), "utf-8-sig")
+            files.append(unit.out_dir / batch.CHANGES)
+    except GeneratorError as exc:
+        unit.status, unit.message = "错误", web_message(str(exc), unit)
+        try:
+            acc, found = pipeline.load(unit.stored)
+            unit.findings, unit.unit_name = _findings(found, unit), acc.unit.get("name") or ""
+        except GeneratorError:
+            pass
+    except Exception as exc:  # a bug, not the clerk's mistake
+        log.exception("生成 %s（%s）时出错", unit.display, unit.stored)
+        unit.status, unit.message = "错误", f"程序内部错误（{type(exc).__name__}），未生成报告；详细信息已记录在服务器日志中。"
+    else:
+        unit.findings = _findings(outcome.findings, unit)
+        unit.unit_name = outcome.accounts.unit.get("name") or ""
+        unit.status = "警告" if unit.count(WARNING) else "成功"
+        _add_report_files(job, unit, files, changed=True)
+    job.state, job.done = "完成", 1
+
+
+def run_many(sess: Session, job: Job, jobs: int | None) -> None:
+    """A batch, in a background thread: `batch.run_batch` with a progress callback; then the
+    summary with the uploaded names and one zip of everything."""
+    from . import batch
+
+    out_root = sess.folder / "batch"
+    by_relative = {u.stored.name: u for u in job.units}
+
+    def progress(result, done, total):
+        job.state, job.done, job.total = "处理中", done, total
+        unit = by_relative.get((result or {}).get("relative", ""))
+        if unit is not None:
+            apply_result(job, unit, result, out_root)
+
+    try:
+        with RENDER_LOCK:
+            job.state = "处理中"
+            result = batch.run_batch([u.stored for u in job.units], out_root, jobs=jobs, progress=progress)
+            for r in result.results:
+                unit = by_relative.get(r["relative"])
+                if unit is not None:
+                    apply_result(job, unit, r, out_root)
+            job.skipped = result.skipped
+            summary = job.folder / SUMMARY_NAME
+            write_named_summary(out_root / batch.SUMMARY, summary, job.units)
+            job.summary = job.add(summary, SUMMARY_NAME)
+            job.archive = job.add(write_archive(job, summary), ARCHIVE_NAME)
+            job.state = "完成"
+    except Exception:
+        log.exception("批量处理 %s 时出错", job.folder)
+        job.state, job.message = "失败", INTERNAL_ERROR
+        for unit in job.units:
+            if unit.status in ("待处理", "处理中"):
+                unit.status, unit.message = "错误", "未处理：批量处理中断。"
+
+
+def apply_result(job: Job, unit: Unit, result: dict, out_root: Path) -> None:
+    """A result dict of `run_batch` → the unit as the page shows it."""
+    if result.get("status") == "处理中":
+        unit.status = "处理中"
+        return
+    unit.out_dir = Path(result["out_dir"]) if result.get("out_dir") else None
+    unit.status = result["status"]
+    unit.message = web_message(result.get("message") or "", unit)
+    unit.unit_name = result.get("unit") or ""
+    unit.findings = _findings(result.get("findings") or [], unit)
+    unit.skipped = bool(result.get("skipped"))
+    if unit.report is None and unit.out_dir is not None:
+        changes = result.get("changes") or {}
+        _add_report_files(job, unit, [Path(f) for f in result.get("files") or []],
+                          changed=bool(changes.get("figures") or changes.get("sentences")))
+
+
+def write_named_summary(source: Path, target: Path, units: list[Unit]) -> Path:
+    """汇总.xlsx of the batch, with the uploaded names in place of the generated ones."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    from .output import atomic_write
+
+    names = {u.stored.name: u.display for u in units}
+    docs = {str(u.out_dir / "修订说明.txt"): f"{display_stem(u.display)}/修订说明.txt" for u in units if u.out_dir}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(source)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = names.get(cell.value) or docs.get(cell.value) or cell.value
+    unit_of = {u.display: u for u in units}
+    for sheet, message_column in (("汇总", 8), ("问题清单", 5)):  # 说明: as the page says it
+        for row in wb[sheet].iter_rows(min_row=2):
+            unit = unit_of.get(row[0].value)
+            if unit is not None and isinstance(row[message_column].value, str):
+                row[message_column].value = web_message(row[message_column].value, unit)
+    with atomic_write(target) as tmp:
+        wb.save(tmp)
+    return target
+
+
+def write_archive(job: Job, summary: Path) -> Path:
+    """全部报告.zip: 汇总.xlsx, and a folder per workbook (named as uploaded) with its files."""
+    from .output import atomic_write
+    from .render import safe_name
+
+    target = job.folder / ARCHIVE_NAME
+    with atomic_write(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(summary, SUMMARY_NAME)
+        for unit in job.units:
+            folder = "/".join(safe_name(p) for p in PurePosixPath(unit.display).with_suffix("").parts)
+            for key in [unit.report, unit.changes, *(c for c, _ in unit.charts)]:
+                item = job.downloads.get(key) if key else None
+                if item is not None and item.path.is_file() and unit.out_dir is not None:
+                    rel = item.path.relative_to(unit.out_dir).as_posix()
+                    z.write(item.path, f"{folder}/{item.name if key == unit.changes else rel}")
+    return target
+
+
+# ------------------------------------------------------------------ the server
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
+    """Run the page until Ctrl+C; open it in the default browser unless told not to."""
+    import webbrowser
+
+    from werkzeug.serving import make_server
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    app = create_app()
+    root = app.extensions["juesuan"].root
+    try:  # werkzeug reports a taken port in English and exits: say it in Chinese instead
+        with contextlib.redirect_stderr(io.StringIO()) as said:
+            server = make_server(host, port, app, threaded=True)
+    except (OSError, SystemExit) as exc:
+        shutil.rmtree(root, ignore_errors=True)
+        log.debug("make_server: %s %s", exc, said.getvalue())
+        raise GeneratorError(f"无法在 {host}:{port} 启动网页服务：端口可能已被其他程序占用，或地址不是本机的；"
+                             "可用 --port 换一个端口") from None
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown}:{port}/"
+    print(f"网页版已启动：{url}  （按 Ctrl+C 退出）", flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"注意：服务监听在 {host}，同一网络中的其他电脑也可以打开本页面。", flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    signal.signal(signal.SIGTERM, _stop)  # `kill` ends it like Ctrl+C: the work folder is removed
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("已退出。", flush=True)
+    finally:
+        server.server_close()
+        shutil.rmtree(root, ignore_errors=True)
