@@ -95,8 +95,18 @@ def clean_text(raw: Any) -> tuple[str, bool]:
     return cleaned.strip(), cleaned != text
 
 
+MAX_AMOUNT = Decimal(10) ** 15  # far beyond any budget unit, in 元 or 万元; keeps every sum exact in Decimal
+
+
 def parse_amount(raw: Any) -> tuple[Decimal | None, str | None]:
     """Cell → (Decimal or None when blank, a note when the text had to be interpreted)."""
+    value, note = _parse_amount(raw)
+    if value is not None and abs(value) >= MAX_AMOUNT:
+        raise CellProblem(f"金额“{raw}”过大，请检查是否多填了位数")
+    return value, note
+
+
+def _parse_amount(raw: Any) -> tuple[Decimal | None, str | None]:
     if raw is None:
         return None, None
     if isinstance(raw, bool):

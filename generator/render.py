@@ -62,8 +62,7 @@ def draw(spec: ChartSpec) -> bytes:
     return charts.pie_chart(spec.labels, [float(v) for v in spec.values], spec.percent_labels)
 
 
-def _attachments(acc: Accounts) -> list[str]:
-    tables = attachment_tables(acc.evaluation, acc.unit.get("name") or "", acc.unit["year"])
+def _attachments(acc: Accounts, tables: list[WordTable]) -> list[str]:
     if tables:
         return [f"{acc.unit.get('name') or ''}{acc.unit['year']}年度预算绩效自评表{len(tables)}张，附后："] + [
             t.title.replace("　", " ") + (f"：{t.subject}" if t.subject else "") for t in tables]
@@ -176,13 +175,14 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
     tpl = DocxTemplate(template_path())
     for spec, png in zip(report.charts, pngs):
         spec.image = InlineImage(tpl, io.BytesIO(png), width=CHART_WIDTH)  # type: ignore[attr-defined]
-    ctx = dict(report.context, attachments=_attachments(acc))
+    tables = attachment_tables(acc.evaluation, acc.unit.get("name") or "", acc.unit["year"])
+    ctx = dict(report.context, attachments=_attachments(acc, tables))
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     tpl.render(ctx, jinja_env=env, autoescape=True)
     doc = tpl.docx
     _set_alt_texts(doc, report.charts)
     heading = doc.paragraphs[-1]._p  # 第五部分: the 附件 tables go before it, in the portrait part
-    for i, table in enumerate(attachment_tables(acc.evaluation, acc.unit.get("name") or "", acc.unit["year"])):
+    for i, table in enumerate(tables):
         for el in _table_elements(doc, table, PORTRAIT_WIDTH_MM, new_page=i > 0):
             heading.addprevious(el)
     _landscape_appendix(doc, appendix_tables(acc))

@@ -4,6 +4,8 @@ Why Flask: it is well kept, small and synchronous, which fits a tool that runs o
 own computer for one office. Nothing here needs async: a single workbook is generated within
 the request (about 1–2 s); a batch runs in a background thread (`generator.batch.run_batch`,
 which uses worker processes itself) while the status page refreshes itself every few seconds.
+One generation runs at a time in this process (RENDER_LOCK); a single upload that arrives
+meanwhile waits in a background thread behind a self-refreshing page too.
 
 The views are thin: they check the upload, call the library (`pipeline.generate`/`load`,
 `batch.run_batch`, `annotate.write_check_report`, `workbook.write_workbook`) and show the
@@ -351,7 +353,9 @@ class UploadRejected(Exception):
 def clean_display(name: str) -> str:
     """A name fit to show: no control characters, not endless."""
     name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip()
-    return name[:120] or "未命名.xlsx"
+    if len(name) > 120:
+        name = name[:100] + "…" + PurePosixPath(name).suffix[:10]
+    return name or "未命名.xlsx"
 
 
 def display_stem(display: str) -> str:
@@ -447,7 +451,7 @@ def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) ->
     with archive:
         for info in archive.infolist():
             member = zip_member_name(info)
-            parts = [p for p in member.split("/") if p]
+            parts = [p for p in member.split("/") if p not in ("", ".")]
             if info.is_dir() or not parts:
                 continue
             base = parts[-1]
@@ -694,12 +698,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"注意：服务监听在 {host}，同一网络中的其他电脑也可以打开本页面。", flush=True)
     if open_browser:
-        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-    signal.signal(signal.SIGTERM, _stop)  # `kill` ends it like Ctrl+C: the work folder is removed
+        # the socket already listens, so the page answers as soon as serving starts; a thread,
+        # because some browsers keep webbrowser.open waiting
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if main_thread else None  # `kill` ends it like Ctrl+C
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        print("已退出。", flush=True)
+        server.serve_forever()  # returns on Ctrl+C (werkzeug catches the KeyboardInterrupt)
     finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
         server.server_close()
         shutil.rmtree(root, ignore_errors=True)
+        print("已退出，上传的文件和生成的报告已删除。", flush=True)

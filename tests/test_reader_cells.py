@@ -296,3 +296,9 @@ def test_clean_text_number_becomes_text():
 def test_clean_text_removes_excel_escaped_control_characters():
     """Excel writes a pasted control character as _x0007_; it never reaches the report."""
     assert clean_text("社保_x0007_局") == ("社保局", True)
+
+
+def test_absurd_amount_is_refused_not_a_crash():
+    """1.04e35 in an amount cell is "过大", not a Decimal overflow later (found by hypothesis)."""
+    with pytest.raises(CellProblem, match="过大"):
+        parse_amount(1.04e35)

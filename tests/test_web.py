@@ -364,3 +364,54 @@ def test_http_errors_are_chinese(client, method, path, code):
     res = getattr(client, method)(path)
     assert res.status_code == code
     assert "<h1>出错了</h1>" in text(res) and "Not Found" not in text(res) and "Method Not Allowed" not in text(res)
+
+
+# ---------------------------------------------------------------- the command
+
+def test_serve_help_is_chinese():
+    """`generate serve --help` is Chinese and names the options."""
+    res = CliRunner().invoke(main, ["serve", "--help"], prog_name="generate")
+    assert res.exit_code == 0
+    assert res.output.startswith("用法：generate serve [选项]")
+    assert "--host 地址" in res.output and "--port 端口" in res.output and "--no-browser" in res.output
+
+
+@pytest.mark.parametrize("args, opened", [([], ["http://127.0.0.1:8000/"]), (["--no-browser"], [])])
+def test_serve_binds_loopback_and_opens_the_browser(monkeypatch, args, opened):
+    """By default the server binds 127.0.0.1:8000 and opens the browser; --no-browser does not."""
+    import webbrowser
+
+    from werkzeug import serving
+
+    bound, seen, done = [], [], threading.Event()
+
+    class FakeServer:
+        def serve_forever(self):
+            done.wait(5)
+
+        def server_close(self):
+            pass
+
+    monkeypatch.setattr(serving, "make_server", lambda host, port, app, threaded: bound.append((host, port)) or FakeServer())
+    monkeypatch.setattr(webbrowser, "open", lambda url: seen.append(url) or done.set())
+    if not opened:
+        done.set()
+    res = CliRunner().invoke(main, ["serve", *args])
+    assert res.exit_code == 0, res.output
+    assert bound == [("127.0.0.1", 8000)]
+    assert seen == opened
+    assert res.output.startswith("网页版已启动：http://127.0.0.1:8000/  （按 Ctrl+C 退出）")
+
+
+def test_serve_on_a_taken_port_says_so(monkeypatch):
+    """A port already in use: one Chinese sentence and exit status 1, not werkzeug's English."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        res = CliRunner().invoke(main, ["serve", "--no-browser", "--port", str(port)])
+    assert res.exit_code == 1
+    assert res.output == (f"错误：无法在 127.0.0.1:{port} 启动网页服务：端口可能已被其他程序占用，或地址不是本机的；"
+                          "可用 --port 换一个端口\n")
