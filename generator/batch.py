@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 import traceback
 import zipfile
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -31,6 +32,7 @@ from .money import ZERO
 from .output import atomic_write
 
 MANIFEST = "manifest.json"
+MANIFEST_INTERVAL = 1.0  # seconds between manifest writes during a run
 SUMMARY = "汇总.xlsx"
 CHANGES = "修订说明.txt"
 LOG = "generate.log"
@@ -277,6 +279,8 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
         job = Job(workbook, rel, output_dir(workbook, out_root, rel), force, index, old_data)
         todo.append((job, stamp))
 
+    last_save = [0.0]
+
     def record(job: Job, stamp: dict, result: dict) -> None:
         result["skipped"] = False
         results.append(result)
@@ -291,7 +295,11 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
             units[str(job.relative)] = {"stamp": stamp, "result": {k: v for k, v in result.items() if k != "traceback"}}
         else:
             units.pop(str(job.relative), None)
-        _save_manifest(out_root, units)
+        # at most once a second (rewriting it after every unit made the main process compete with
+        # the workers); a unit finished but not yet recorded when a run is killed is redone next time
+        if time.monotonic() - last_save[0] >= MANIFEST_INTERVAL:
+            _save_manifest(out_root, units)
+            last_save[0] = time.monotonic()
         if progress:
             progress(result, len(results) - skipped, len(todo))
 
@@ -340,8 +348,8 @@ def _run_parallel(todo, jobs: int, record) -> bool:
 
 def _save_manifest(out_root: Path, units: dict) -> None:
     with atomic_write(out_root / MANIFEST) as tmp:
-        tmp.write_text(json.dumps({"version": __version__, "units": units}, ensure_ascii=False, indent=1,
-                                  sort_keys=True), "utf-8")
+        tmp.write_text(json.dumps({"version": __version__, "units": units}, ensure_ascii=False,
+                                  separators=(",", ":"), sort_keys=True), "utf-8")
 
 
 # ------------------------------------------------------------------ the district summary
