@@ -13,7 +13,7 @@ from .appendix import Cell, WordTable
 from .money import fmt_amount
 from .performance import EXECUTION_RULE, SOURCES, Evaluation, Project, execution_rate, fmt_rate, fmt_score
 
-PROJECT_WIDTHS = [16, 14, 18, 15, 15, 13, 14, 8, 8, 19]  # 10 columns shared by the budget and indicator blocks
+PROJECT_WIDTHS = [15, 13, 17, 14, 14, 12, 13, 9, 12, 17]  # 10 columns shared by the budget and indicator blocks
 UNIT_WIDTHS = [12, 13, 20, 9, 30, 40, 9, 10]
 
 
