@@ -149,16 +149,10 @@ def run_job(job: Job) -> dict[str, Any]:
         outcome = generate(job.workbook, job.out_dir.parent, force=job.force, previous=job.previous, out_dir=job.out_dir)
     except GeneratorError as exc:
         from .errors import OutputError
-        from .pipeline import load
 
-        findings, unit = [], {}
-        try:
-            acc, found = load(job.workbook, previous=job.previous)
-            findings, unit = [f.as_dict() for f in found], {"unit": acc.unit.get("name") or "",
-                                                            "code": acc.unit.get("code") or ""}
-        except GeneratorError:
-            pass
-        result |= unit
+        findings = [f.as_dict() for f in exc.findings or []]
+        if exc.accounts is not None:
+            result |= {"unit": exc.accounts.unit.get("name") or "", "code": exc.accounts.unit.get("code") or ""}
         # the workbook's own fault stays the same until the workbook changes; an output problem may not
         return result | {"status": "错误", "message": str(exc), "findings": findings, "files": [],
                          "cacheable": not isinstance(exc, OutputError)}

@@ -142,7 +142,7 @@ def _previous_paths(previous: Path | None) -> list[Path]:
 
 
 def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None) -> None:
-    from .pipeline import generate, load  # heavy imports only when needed
+    from .pipeline import generate  # heavy imports only when needed
     from .previous import PreviousIndex
 
     try:
@@ -150,8 +150,7 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None) -
         outcome = generate(workbook, output, force=force, previous=index)
     except GeneratorError as exc:
         if exc.__class__.__name__ == "CheckFailed":
-            _, findings = load(workbook)
-            _print_findings(findings)
+            _print_findings(exc.findings)
         _fail(str(exc))
         return
     _print_findings(outcome.findings)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 
 class GeneratorError(Exception):
-    """A problem the user can fix; the message is one Chinese sentence."""
+    """A problem the user can fix; the message is one Chinese sentence.
+
+    When it happens after the workbook was read, `findings` and `accounts` are what the
+    check found, so callers can list them without reading the workbook again.
+    """
+
+    findings: list | None = None
+    accounts = None
 
 
 class WorkbookError(GeneratorError):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .accounts import Accounts, resolve
 from .check import Settings, check, has_errors
-from .errors import CheckFailed
+from .errors import CheckFailed, GeneratorError
 from .findings import Finding
 from .narrative import Report, narrate
 from .previous import PreviousIndex, apply_previous
@@ -50,12 +50,16 @@ def generate(path: Path, out_root: Path, force: bool = False, previous: Previous
              out_dir: Path | None = None) -> Outcome:
     """Check the workbook and, unless it has 错误 (or `force`), write its report."""
     acc, findings = load(path, previous=previous)
-    unwritable = [f for f in findings if f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") and f.severity == "错误"]
-    if unwritable:  # no report can be written without these, --force or not
-        raise CheckFailed(f"缺少报告必需的单位信息（{unwritable[0].ref}：{unwritable[0].message}），无法生成报告")
-    if has_errors(findings) and not force:
-        raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in findings)} 处错误，未生成报告；"
-                          "请按上面的提示修改后重试（或加 --force 强制生成）")
-    report = narrate(acc)
-    written = write_report(report, acc, out_dir or output_dir(path, out_root))
+    try:
+        unwritable = [f for f in findings if f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") and f.severity == "错误"]
+        if unwritable:  # no report can be written without these, --force or not
+            raise CheckFailed(f"缺少报告必需的单位信息（{unwritable[0].ref}：{unwritable[0].message}），无法生成报告")
+        if has_errors(findings) and not force:
+            raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in findings)} 处错误，未生成报告；"
+                              "请按上面的提示修改后重试（或加 --force 强制生成）")
+        report = narrate(acc)
+        written = write_report(report, acc, out_dir or output_dir(path, out_root))
+    except GeneratorError as exc:
+        exc.findings, exc.accounts = findings, acc
+        raise
     return Outcome(findings + report.findings, written, forced=has_errors(findings), accounts=acc, report=report)

@@ -552,11 +552,8 @@ def run_single(sess: Session, job: Job) -> None:
             files.append(unit.out_dir / batch.CHANGES)
     except GeneratorError as exc:
         unit.status, unit.message = "错误", web_message(str(exc), unit)
-        try:
-            acc, found = pipeline.load(unit.stored)
-            unit.findings, unit.unit_name = _findings(found, unit), acc.unit.get("name") or ""
-        except GeneratorError:
-            pass
+        if exc.accounts is not None:  # read before it failed: its findings come with the error
+            unit.findings, unit.unit_name = _findings(exc.findings, unit), exc.accounts.unit.get("name") or ""
     except Exception as exc:  # a bug, not the clerk's mistake
         log.exception("生成 %s（%s）时出错", unit.display, unit.stored)
         unit.status, unit.message = "错误", f"程序内部错误（{type(exc).__name__}），未生成报告；详细信息已记录在服务器日志中。"

@@ -402,3 +402,18 @@ def test_installed_command_runs(tmp_path):
     assert bad.stderr == "错误：找不到文件“不存在.xlsx”\n"
     assert "Traceback" not in bad.stdout + bad.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_failed_generate_lists_the_findings_of_its_own_check(make_workbook, minimal_data, tmp_path):
+    """With --previous, a workbook with 错误 lists exactly what its check found, PRIOR-DIFF included."""
+    from generator.workbook import write_workbook
+
+    last = dict(minimal_data, unit=dict(minimal_data["unit"], code="U1", year=2023))
+    last_path = write_workbook(tmp_path / "去年" / "去年.xlsx", last)
+    minimal_data["unit"]["code"] = "U1"
+    minimal_data["t03"][0]["total"] = D("90")  # SUM-ROW 错误
+    path = make_workbook(minimal_data)
+    result = invoke(path, "-o", tmp_path / "out", "--previous", last_path)
+    assert result.exit_code == 1
+    assert "[SUM-ROW] 错误 支出决算表!C6" in result.stdout
+    assert "[PRIOR-DIFF] 警告 上年数!B4" in result.stdout
