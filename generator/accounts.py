@@ -228,7 +228,7 @@ class Resolver:
     # ------------------------------------------------------------ balance statements
 
     def side(self, rows: tuple[Column, ...], cells: dict[str, Value], known: dict[str, Decimal],
-             extra: dict[str, Decimal], title: str) -> dict[str, Decimal]:
+             extra: dict[str, Decimal]) -> dict[str, Decimal]:
         """Fixed rows in order; a formula row is the sum of its terms (entered → checked)."""
         out = dict(known)
         labels = {r.key: r.label for r in rows}
@@ -261,8 +261,8 @@ class Resolver:
                 income_known[row.key] = cell.value
                 if src is not None:
                     self.compare("LINK-INCOME", cell.ref, row.label, cell.value, [("收入支出决算总表", src)])
-        income = self.side(table.income, raw.income, income_known, {}, table.title)
-        income_bottom = self.side(table.income_bottom, raw.income_bottom, {}, income, table.title)
+        income = self.side(table.income, raw.income, income_known, {})
+        income_bottom = self.side(table.income_bottom, raw.income_bottom, {}, income)
         classes: dict[str, dict[str, Decimal]] = {}
         for cls in function_classes():
             cells = raw.classes.get(cls.code, {})
@@ -292,7 +292,7 @@ class Resolver:
             if cells["closing"].value is None:  # 年末 = 总计（收入方）− 本年支出 − 结余分配
                 known["closing"] = self.closing(table, key, income, income_bottom, sums["classes"],
                                                 cells.get("distribution"))
-            side = self.side(table.expense_bottom, cells, known, sums, table.title)
+            side = self.side(table.expense_bottom, cells, known, sums)
             for k, v in side.items():
                 expense_bottom.setdefault(k, {})[key] = v
         total_in = income_bottom["total"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .accounts import Accounts, Balance, CodedTable, Grid
 from .codes import function_classes
-from .money import ZERO, fmt_amount
+from .money import fmt_amount
 from .workbook import class_label
 
 
@@ -193,5 +193,3 @@ def appendix_tables(acc: Accounts) -> list[TableGrid]:
             out.append(_grid(t, subject))
     return sorted(out, key=lambda g: g.number)
 
-
-__all__ = ["TableGrid", "HeaderCell", "appendix_tables", "ZERO"]

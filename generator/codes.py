@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-LEVEL_BY_LENGTH = {3: "类", 5: "款", 7: "项"}
 CN_DIGITS = "零一二三四五六七八九"
 
 

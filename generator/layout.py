@@ -7,7 +7,7 @@ report, so a label changed in the TOML changes all four at once.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 

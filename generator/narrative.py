@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .accounts import Accounts, CodedTable, Line
+from .accounts import Accounts, CodedTable
 from .codes import function_codes, glossary
 from .findings import HINT, Finding
 from .money import ZERO, fmt_amount

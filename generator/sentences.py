@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .money import ZERO, fmt_amount, fmt_percent, percent, round2, same_amount, shares
+from .money import fmt_amount, fmt_percent, percent, round2, same_amount, shares
 
 
 def wan(value: Decimal) -> str:
@@ -118,11 +118,6 @@ def versus_budget(actual: Decimal, budget: Decimal | None) -> str | None:
     return "决算数大于预算数" if actual > budget else "决算数小于预算数"
 
 
-def enumerate_names(names: list[str], limit: int | None = None) -> str:
-    """"A、B、C" (the item lists of 人员经费/公用经费)."""
-    return "、".join(names[:limit] if limit else names)
-
-
 def quoted_list(names: list[str]) -> str:
     return "、".join(f"“{n}”" for n in names)
 
@@ -139,6 +134,3 @@ def count_items(pairs: list[tuple[str, int]], unit: str, amounts: list[Decimal] 
         out.append(text)
     return "，".join(out) if amounts is not None else "、".join(out)
 
-
-def sum_amounts(values: list[Decimal | None]) -> Decimal:
-    return sum((v or ZERO for v in values), ZERO)

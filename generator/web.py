@@ -577,7 +577,7 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
         job.state, job.done, job.total = "处理中", done, total
         unit = by_relative.get((result or {}).get("relative", ""))
         if unit is not None:
-            apply_result(job, unit, result, out_root)
+            apply_result(job, unit, result)
 
     try:
         with RENDER_LOCK:
@@ -586,7 +586,7 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
             for r in result.results:
                 unit = by_relative.get(r["relative"])
                 if unit is not None:
-                    apply_result(job, unit, r, out_root)
+                    apply_result(job, unit, r)
             job.skipped = result.skipped
             summary = job.folder / SUMMARY_NAME
             write_named_summary(out_root / batch.SUMMARY, summary, job.units)
@@ -601,7 +601,7 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
                 unit.status, unit.message = "错误", "未处理：批量处理中断。"
 
 
-def apply_result(job: Job, unit: Unit, result: dict, out_root: Path) -> None:
+def apply_result(job: Job, unit: Unit, result: dict) -> None:
     """A result dict of `run_batch` → the unit as the page shows it."""
     if result.get("status") == "处理中":
         unit.status = "处理中"

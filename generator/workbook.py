@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .codes import cn_number, codes_for, economic_codes, function_classes
+from .codes import cn_number, economic_codes, function_classes
 from .layout import Form, Layout, Table, load_layout
 
 INSTRUCTIONS_TITLE = "填表说明"
@@ -256,10 +256,6 @@ def _write_balance(ws: Worksheet, table: Table, data: dict) -> None:
         ws.column_dimensions[get_column_letter(4 + j)].width = 15
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1)
 
-
-def balance_total_row(table: Table) -> int:
-    bottom, _ = balance_geometry(table)
-    return bottom + len(table.income_bottom) - 1
 
 
 # ---------------------------------------------------------------- the 三公 grid
