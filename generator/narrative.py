@@ -141,6 +141,13 @@ class Narrator:
             [(f"{self.year}年", now), (f"{self.prior_year}年", prior)],  # type: ignore[list-item]
             [[fmt_amount(v) for v in now], [fmt_amount(v) for v in prior]]))  # type: ignore[arg-type]
 
+    def shares(self, prefix: str, pairs: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, str]]:
+        """The shares of one sentence (non-zero items, adding up to 100.00%), each kept as a figure."""
+        items = share_items(pairs)
+        for name, _, share in items:
+            self.fig(f"{prefix}.{name}", share)
+        return items
+
     def pie(self, key: str, caption: str, items: list[tuple[str, Decimal, str]]) -> ChartSpec | None:
         if not items:
             return None
@@ -194,9 +201,8 @@ class Narrator:
     def s2_income(self) -> Section:
         t01 = self.t["t01"]
         year_in = t01.income_bottom["year_total"]
-        items = share_items([(row.label.split("、", 1)[1], t01.income[row.key]) for row in t01.table.income])
-        for n, v, s in items:
-            self.fig(f"income_share.{n}", s)
+        items = self.shares("income_share",
+                            [(row.label.split("、", 1)[1], t01.income[row.key]) for row in t01.table.income])
         if not items:
             return Section([f"{self.year}年度本{self.subject}无本年收入。"])
         text = f"{self.year}年本年收入合计{wan(year_in)}，其中：" + share_list(items) + "。"
@@ -206,9 +212,7 @@ class Narrator:
         t03: CodedTable = self.t["t03"]
         year_out = t03.total["total"]
         cols = [c for c in t03.table.columns if not c.formula]
-        items = share_items([(c.label, t03.total[c.key]) for c in cols])
-        for n, v, s in items:
-            self.fig(f"expense_share.{n}", s)
+        items = self.shares("expense_share", [(c.label, t03.total[c.key]) for c in cols])
         if not items:
             return Section([f"{self.year}年度本{self.subject}无本年支出。"])
         text = f"{self.year}年本年支出合计{wan(year_out)}，其中：" + share_list(items) + "。"
@@ -240,9 +244,7 @@ class Narrator:
         first += compared("一般公共预算财政拨款支出", gpb, prior, self.prior_year, self.reason("gpb_expense"))
         overall = Section([first], self.bar_vs_prior("gpb", "一般公共预算财政拨款支出决算变动情况",
                                                        ["一般公共预算财政拨款支出"], [gpb], [prior]))
-        items = share_items([(l.name, l.values["total"]) for l in t06.level("类")])
-        for n, v, s in items:
-            self.fig(f"gpb_class_share.{n}", s)
+        items = self.shares("gpb_class_share", [(l.name, l.values["total"]) for l in t06.level("类")])
         if items:
             structure = Section([f"{self.year}年一般公共预算财政拨款支出{wan(gpb)}，主要用于以下方面："
                                  + share_list(items) + "。"], self.pie("gpb_structure", "一般公共预算财政拨款支出决算结构", items))
@@ -338,10 +340,8 @@ class Narrator:
             head += versus_budget(total, budget["total"]) + reason_clause(self.reason("sg_budget"), "主要原因是") + "。"
         overall = Section([head])
 
-        items = share_items([("因公出国（境）费", actual["abroad"]), ("公务用车购置及运行维护费", actual["car"]),
-                             ("公务接待费", actual["reception"])])
-        for n, v, s in items:
-            self.fig(f"sg_share.{n}", s)
+        items = self.shares("sg_share", [("因公出国（境）费", actual["abroad"]),
+                                         ("公务用车购置及运行维护费", actual["car"]), ("公务接待费", actual["reception"])])
         if items:
             detail_head = f"{self.year}年“三公”经费财政拨款支出决算中，" + share_list(
                 items, fmt="{name}支出决算{amount}，占{share}") + "。"
