@@ -23,6 +23,7 @@ GENERAL_TERMS = ("income_fiscal", "income_superior", "income_business", "income_
                  "income_other", "use_nonfiscal_balance", "opening_balance", "balance_distribution", "closing_balance",
                  "basic_expenditure", "personnel_costs", "public_costs", "project_expenditure", "remit_superior",
                  "operating_expenditure", "subsidy_affiliated", "three_public", "operating_costs")
+FUNCTION_TABLES = ("t02", "t03", "t05", "t06", "t10", "t11", "t12")  # the tables keyed by 支出功能分类
 ADMIN_TYPES = ("行政单位", "参照公务员法管理的事业单位")
 
 
@@ -140,6 +141,14 @@ class Narrator:
             key, caption, "bar", categories,
             [(f"{self.year}年", now), (f"{self.prior_year}年", prior)],  # type: ignore[list-item]
             [[fmt_amount(v) for v in now], [fmt_amount(v) for v in prior]]))  # type: ignore[arg-type]
+
+    def code_names(self, *table_ids: str) -> dict[str, str]:
+        """Function code → name: the code list, overlaid with the names rows carry in these tables
+        (a code the list does not know keeps the workbook's name)."""
+        names = {c: k.name for c, k in function_codes().items()}
+        for tid in table_ids:
+            names |= {l.code: l.name for l in self.t[tid].lines}
+        return names
 
     def shares(self, prefix: str, pairs: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal, str]]:
         """The shares of one sentence (non-zero items, adding up to 100.00%), each kept as a figure."""
@@ -259,7 +268,7 @@ class Narrator:
             if code:
                 budget = rec["adjusted"] if rec["adjusted"] is not None else rec["initial"]
                 budgets[code] = (budget, rec.get("reason"))
-        names = {c: k.name for c, k in function_codes().items()} | {l.code: l.name for l in t06.lines}
+        names = self.code_names("t06")
         paras, total_budget, all_known = [], ZERO, True
         leaves = [l for l in t06.leaves() if l.values["total"] != 0 or budgets.get(l.code, (ZERO,))[0]]
         for i, line in enumerate(leaves, start=1):
@@ -404,7 +413,7 @@ class Narrator:
         share = share_of(spent, year_out)
         text = f"{self.year}年{label}支出{wan(spent)}" + (f"，占本年支出合计的{share}。" if share else "。")
         text += compared(f"{label}支出", spent, prior, self.prior_year, self.reason(prior_key))
-        names = {c: k.name for c, k in function_codes().items()} | {l.code: l.name for l in t.lines}
+        names = self.code_names(table_id)
         items = [(path_name(l.code, names), l.values[spend_key]) for l in t.leaves() if l.values[spend_key] != 0]
         if items:
             text += "其中：" + "；".join(f"{n}{wan(v)}" for n, v in items) + "。"
@@ -417,7 +426,7 @@ class Narrator:
         admin = self.acc.unit["unit_type"] in ADMIN_TYPES
         rc = o["running_costs"]
         if rc is None and admin:
-            rc = Decimal(self.figures.get("public", "0"))
+            rc = self.acc.basic_total("公用经费")
         if rc is not None:
             self.fig("running_costs", rc)
             text = f"{self.year}年，{self.short}机关运行经费支出{wan(rc)}"
@@ -498,14 +507,12 @@ class Narrator:
         terms = glossary()
         entries = [f"{terms[k][0]}：{terms[k][1]}" for k in GENERAL_TERMS if k in terms]
         used: set[str] = set()
-        for tid in ("t02", "t03", "t05", "t06", "t10", "t11", "t12"):
+        for tid in FUNCTION_TABLES:
             table: CodedTable = self.t[tid]
             for line in table.leaves():
                 if any(v != 0 for v in line.values.values()):
                     used.add(line.code)
-        names = {c: k.name for c, k in function_codes().items()}
-        for tid in ("t02", "t03", "t05", "t06", "t10", "t11", "t12"):
-            names |= {l.code: l.name for l in self.t[tid].lines}
+        names = self.code_names(*FUNCTION_TABLES)
         for code in sorted(used):
             if code in terms:
                 entries.append(f"{path_name(code, names)}：{terms[code][1]}")
