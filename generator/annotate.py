@@ -33,9 +33,10 @@ def write_check_report(workbook: Path, findings: list[Finding], target: Path) ->
         wb = load_workbook(workbook)
     comments: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        sheet, cell = _split(f.ref)
-        if sheet in wb.sheetnames and cell:
-            comments.setdefault((sheet, cell.split(":")[0]), []).append(f)
+        for ref in (f.ref, *f.also):  # the other side of a disagreement is marked too
+            sheet, cell = _split(ref)
+            if sheet in wb.sheetnames and cell:
+                comments.setdefault((sheet, cell.split(":")[0]), []).append(f)
     for (sheet, cell), items in comments.items():
         worst = min(items, key=lambda f: (f.severity != ERROR, f.severity != WARNING))
         target_cell = wb[sheet][cell]

@@ -14,7 +14,9 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-from .accounts import Accounts, CodedTable, Grid, Resolver
+from .accounts import REARRANGEMENTS, ROUNDING_PER_ITEM, Accounts, CodedTable, Grid, Resolver, line_source, total_source
+from .identities import Identity, Source, blamed_cells, identity_findings
+from .codes import economic_codes
 from .findings import ERROR, HINT, SEVERITY_ORDER, WARNING, Finding
 from .layout import load_layout
 from .money import ZERO, fmt_amount, percent
@@ -25,6 +27,7 @@ RULES: dict[str, str] = {
     "READ-NUMBER": "得分等数值单元格必须是数字",
     "READ-CHOICE": "下拉选项只能填列表中的值",
     "READ-CODE": "填了金额的行必须有科目编码",
+    "READ-HIDDEN": "隐藏行或表格填写区域之外的行中有金额时提示核对（这些金额计入合计）",
     "READ-CTRL": "文字中的不可见控制字符被删除",
     "PERF-PROJECT": "项目绩效指标所属的项目必须在“项目绩效自评”表中",
     "PERF-VALUE": "定量指标的完成值须能读出数字；定性指标（及指标值不是数字的指标）须填写得分",
@@ -33,7 +36,7 @@ RULES: dict[str, str] = {
     "PERF-EXEC": "各项目执行数合计与附表的项目支出一致",
     "READ-OLD": "旧版空白工作簿缺少的说明类工作表或项目按空白处理（13 张附表和“单位信息”的必填项不可缺）",
     "CODE-FORMAT": "功能分类编码为 3、5、7 位数字，经济分类编码为 3、5 位数字",
-    "CODE-DUP": "同一张表中科目编码不能重复",
+    "CODE-DUP": "同一张表中科目编码不能重复；预算数、绩效管理、项目绩效自评表中的编码或名称也不能重复",
     "CODE-UNKNOWN": "科目编码不在科目表中时使用表中名称并提示核对",
     "CODE-NAME": "科目名称与编码的现行名称不一致（含已停用的旧名称）",
     "SUM-ROW": "行内合计等于各组成列之和（如 本年支出合计 = 基本支出 + 项目支出 + …）",
@@ -41,12 +44,15 @@ RULES: dict[str, str] = {
     "SUM-TOTAL": "合计行 = 各类之和",
     "SUM-BALANCE": "总表中 本年收入/支出合计 与 总计 等于其组成项之和",
     "BAL-TOTAL": "收入总计 = 支出总计",
+    "BAL-NEGATIVE": "由程序推算的年末结转和结余不能为负数（多为某项支出多填或收入少填）",
     "SUM-SG": "“三公”经费 合计 = 因公出国（境）费 + 公务用车购置及运行维护费 + 公务接待费；小计 = 购置费 + 运行维护费（预算数、决算数分别核对）",
     "SUM-PRIOR": "上年数中的“三公”合计与各项之和一致",
     "LINK-CLASS": "总表各类支出与支出决算表（财政拨款总表与各明细表）的对应类一致",
     "LINK-INCOME": "财政拨款收入支出决算总表的收入与收入支出决算总表的财政拨款收入一致",
-    "LINK-TABLES": "附表之间的勾稽关系（收入决算表、支出决算表与总表，一般公共预算表与财政拨款总表，基本支出表与人员经费、公用经费）",
-    "LINK-RUNNING": "行政单位和参公事业单位的机关运行经费等于基本支出表的公用经费合计",
+    "LINK-TABLES": "附表之间的勾稽关系（收入决算表、支出决算表与总表，一般公共预算表与财政拨款总表，基本支出表与人员经费、公用经费）；同一个数在几处不一致时，只在最可能填错的单元格报告一次",
+    "LINK-RUNNING": "行政单位和参公事业单位的机关运行经费等于基本支出表的公用经费合计；部门含事业单位的，等于填写的行政单位和参公单位公用经费",
+    "SG-ECONOMIC": "“三公”各项决算数与一般公共预算经济分类科目一致（30212 因公出国（境）费用、30217 公务接待费、30231 公务用车运行维护费、31013 公务用车购置）；有其他财政拨款支出时“三公”可以更多",
+    "UNIT-AMOUNT": "按所选金额单位读出的金额大小应合乎常理（防止按元填写却选了万元）",
     "BUDGET-MISSING": "一般公共预算财政拨款支出的项级科目应填报预算数",
     "PRIOR-MISSING": "正文需要比较的上年数应填写",
     "PRIOR-DIFF": "填写的上年数与上年工作簿（--previous）中的数一致",
@@ -60,6 +66,10 @@ RULES: dict[str, str] = {
     "GLOSSARY-MISSING": "表中出现的科目没有现成的名词解释时提示",
 }
 
+
+
+ADMIN_TYPES = ("行政单位", "参照公务员法管理的事业单位")
+IMPLAUSIBLE_WAN = Decimal(1_000_000)  # 100 亿元: no budget unit's 总计 in 万元 reaches it
 
 
 @dataclass(frozen=True)
@@ -80,52 +90,161 @@ class Settings:
                    frozenset(raw["may_be_negative"]))
 
 
-def _links(acc: Accounts, rs: Resolver) -> None:
+def _balance_source(b, path: str, label: str) -> Source:
+    """A row of a 总表 ("income_bottom.year_total", "expense_bottom.year_total.gpb") as a source."""
+    parts = path.split(".")
+    value = getattr(b, parts[0])[parts[1]]
+    if len(parts) == 3:
+        value = value[parts[2]]
+    entered = path in b.entered
+    return Source(f"{b.table.title} {label}", value, b.refs.get(path, b.table.title), entered,
+                  () if entered else b.inputs.get(path, ()))
+
+
+def _identities(acc: Accounts) -> list[Identity]:
+    """Each quantity the 附表 print more than once, with every place it is printed."""
     t = acc.tables
-    t01, t02, t03, t04, t06 = t["t01"], t["t02"], t["t03"], t["t04"], t["t06"]
-    title = {k: v.table.title for k, v in t.items()}
-    pairs = [
-        (f"{title['t02']}合计 本年收入合计", t02.total["total"], f"{title['t01']} 本年收入合计", t01.income_bottom["year_total"], "t02"),
-        (f"{title['t03']}合计 本年支出合计", t03.total["total"], f"{title['t01']} 本年支出合计",
-         t01.expense_bottom["year_total"]["amount"], "t03"),
-        (f"{title['t02']}合计 财政拨款收入", t02.total["fiscal"], f"{title['t04']} 本年收入合计", t04.income_bottom["year_total"], "t02"),
-        (f"{title['t06']}合计", t06.total["total"], f"{title['t04']} 一般公共预算财政拨款本年支出",
-         t04.expense_bottom["year_total"]["gpb"], "t06"),
-        (f"{title['t05']}合计", t["t05"].total["total"], f"{title['t04']} 本年支出合计",
-         t04.expense_bottom["year_total"]["total"], "t05"),
-        (f"{title['t05']} 一般公共预算财政拨款", t["t05"].total["gpb"], f"{title['t06']}合计", t06.total["total"], "t05"),
-        (f"{title['t07']}合计", t["t07"].total["total"], f"{title['t06']}合计", t06.total["total"], "t07"),
-        (f"{title['t07']} 基本支出", t["t07"].total["basic"], f"{title['t06']} 基本支出", t06.total["basic"], "t07"),
-        (f"{title['t08']}合计（人员经费 + 公用经费）", t["t08"].total["amount"], f"{title['t06']} 基本支出", t06.total["basic"], "t08"),
-        (f"{title['t09']}合计", t["t09"].total["amount"], f"{title['t06']} 项目支出", t06.total["project"], "t09"),
-        (f"{title['t10']} 本年支出", t["t10"].total["spend"], f"{title['t04']} 政府性基金预算财政拨款本年支出",
-         t04.expense_bottom["year_total"]["fund"], "t10"),
-        (f"{title['t12']}合计", t["t12"].total["total"], f"{title['t11']} 本年支出", t["t11"].total["spend"], "t12"),
+    t01, t04 = t["t01"], t["t04"]
+
+    def total(tid: str, key: str) -> Source | None:
+        table = t[tid]
+        return None if table.derived_from else total_source(table, key)
+
+    def income_sum(b, keys: tuple[str, ...], label: str) -> Source:
+        value = sum((b.income[k] for k in keys), ZERO)
+        cells = tuple(b.refs[f"income.{k}"] for k in keys if f"income.{k}" in b.entered)
+        return Source(f"{b.table.title} {label}", value, b.refs[f"income.{keys[0]}"], False, cells, len(keys))
+
+    quantities = [
+        ("本年收入合计", [total("t02", "total"), _balance_source(t01, "income_bottom.year_total", "本年收入合计")]),
+        ("本年支出合计", [total("t03", "total"),
+                      _balance_source(t01, "expense_bottom.year_total.amount", "本年支出合计")]),
+        ("财政拨款收入", [total("t02", "fiscal"), _balance_source(t04, "income_bottom.year_total", "本年收入合计"),
+                    income_sum(t01, ("gpb", "fund", "soe"), "财政拨款收入（一 + 二 + 三）")]),
+        ("一般公共预算财政拨款支出", [total("t06", "total"), total("t05", "gpb"), total("t07", "total"),
+                          _balance_source(t04, "expense_bottom.year_total.gpb", "一般公共预算财政拨款本年支出")]),
+        ("财政拨款支出", [total("t05", "total"), _balance_source(t04, "expense_bottom.year_total.total", "本年支出合计")]),
+        ("一般公共预算财政拨款基本支出", [total("t06", "basic"), total("t07", "basic"), total("t08", "amount")]),
+        ("一般公共预算财政拨款项目支出", [total("t06", "project"), total("t07", "project"), total("t09", "amount")]),
+        ("政府性基金预算财政拨款支出", [total("t10", "spend"), total("t05", "fund"),
+                           _balance_source(t04, "expense_bottom.year_total.fund", "政府性基金预算财政拨款本年支出")]),
+        ("国有资本经营预算财政拨款支出", [total("t11", "spend"), total("t05", "soe")]
+         + ([total("t12", "total")] if not t["t12"].is_empty() else [])
+         + [_balance_source(t04, "expense_bottom.year_total.soe", "国有资本经营预算财政拨款本年支出")]),
     ]
-    for label_a, a, label_b, b, tid in pairs:
-        if a != b:
-            rs.compare("LINK-TABLES", title[tid], label_a, a, [(label_b, b)])
-    for key, label in (("gpb", "一般公共预算财政拨款"), ("fund", "政府性基金预算财政拨款"), ("soe", "国有资本经营预算财政拨款")):
-        if t01.income[key] != t04.income[key]:
-            rs.compare("LINK-INCOME", title["t04"], f"{title['t04']} {label}", t04.income[key],
-                       [(f"{title['t01']} {label}收入", t01.income[key])])
-    fiscal = t01.income["gpb"] + t01.income["fund"] + t01.income["soe"]
-    if t02.total["fiscal"] != fiscal and t02.total["fiscal"] != t04.income_bottom["year_total"]:
-        rs.compare("LINK-TABLES", title["t02"], f"{title['t02']}合计 财政拨款收入", t02.total["fiscal"],
-                   [(f"{title['t01']} 财政拨款收入（一 + 二 + 三）", fiscal)])
+    out = [Identity("LINK-TABLES", what, tuple(s for s in srcs if s is not None)) for what, srcs in quantities]
+    for tid, parts in REARRANGEMENTS.items():  # a typed 表5/表7, row by row against what it re-arranges
+        table = t[tid]
+        if table.derived_from:
+            continue
+        for src_id, src_key, key in parts:
+            src = t[src_id]
+            for code in sorted({l.code for l in table.leaves()} | {l.code for l in src.leaves()}):
+                a, b = line_source(table, code, key), line_source(src, code, src_key)
+                if a.value != 0 or b.value != 0:
+                    out.append(Identity("LINK-TABLES", f"科目 {code} 的{table.table.column(key).label}", (a, b)))
+    return out
+
+
+def _links(acc: Accounts, rs: Resolver) -> None:
+    """Every identity of the accounts judged together: one finding per typo, at its cell."""
+    found = identity_findings(acc.identities + _identities(acc))
+    rs.findings.extend(found)
+    told = blamed_cells(found)
+    seen: set[tuple[str, ...]] = set()
+    for bal in acc.derived_balances:
+        if bal.value < 0 and not told & set(bal.inputs) and bal.inputs not in seen:
+            seen.add(bal.inputs)
+            cells = "、".join(bal.inputs[:6]) + ("等" if len(bal.inputs) > 6 else "")
+            rs.findings.append(Finding(
+                "BAL-NEGATIVE", ERROR, bal.ref,
+                f"{bal.label}由程序推算为 {fmt_amount(bal.value)}（总计减本年支出等），不能为负数；"
+                f"通常是某项支出多填或收入少填，请核对参与计算的单元格：{cells or '各项收入和支出'}", bal.inputs[:6]))
 
 
 def _running_costs(acc: Accounts, rs: Resolver) -> None:
-    if acc.unit.get("unit_type") not in ("行政单位", "参照公务员法管理的事业单位"):
+    """机关运行经费 = the 公用经费 of the 行政单位/参公 parts: all of it, unless the workbook states
+    that part separately (a 部门 that also holds 事业单位)."""
+    admin_public = acc.other.get("admin_public_costs")
+    if acc.unit.get("unit_type") not in ADMIN_TYPES and admin_public is None:
         return
     rc = acc.other.get("running_costs")
     ref = acc.refs["other.running_costs"]
     public = acc.basic_total("公用经费")
+    if admin_public is not None and admin_public > public:
+        rs.findings.append(Finding("LINK-RUNNING", ERROR, acc.refs["other.admin_public_costs"],
+                                   f"行政单位和参公单位的公用经费 {fmt_amount(admin_public)} 万元超过基本支出表的公用经费合计 "
+                                   f"{fmt_amount(public)} 万元"))
+        return
+    base, label = ((admin_public, "行政单位和参公单位的公用经费") if admin_public is not None
+                   else (public, "基本支出表公用经费合计"))
     if rc is None:
         rs.findings.append(Finding("LINK-RUNNING", WARNING, ref,
-                                   f"行政单位和参公事业单位应填写机关运行经费；报告暂按公用经费合计 {fmt_amount(public)} 万元列示"))
-    elif rc != public:
-        rs.compare("LINK-RUNNING", ref, "机关运行经费", rc, [("基本支出表公用经费合计", public)])
+                                   f"行政单位和参公事业单位应填写机关运行经费；报告暂按{label} {fmt_amount(base)} 万元列示"))
+    elif rc != base:
+        rs.compare("LINK-RUNNING", ref, "机关运行经费", rc, [(label, base)])
+
+
+SG_ECONOMIC = (("abroad", "30212"), ("reception", "30217"), ("car_run", "30231"), ("car_buy", "31013"))
+
+
+def _three_public(acc: Accounts, findings: list[Finding]) -> None:
+    """三公 items against their economic lines of the 一般公共预算 tables. The 三公 table covers
+    all 财政拨款, so it may exceed the 一般公共预算 line only when other 财政拨款 were spent."""
+    t, g = acc.tables, acc.tables["t13"]
+    t07 = t["t07"]
+    year = t["t04"].expense_bottom["year_total"]
+    other_funds = year["fund"] + year["soe"] > 0
+    for item, code in SG_ECONOMIC:
+        sg = g.get(item, "actual")
+        src = line_source(t07, code, "total")
+        line = t07.line(code)
+        econ = line.values["total"] if line else ZERO
+        sg_ref = g.refs.get((item, "actual"), g.table.title)
+        label = next(i.label for i in g.table.items if i.key == item)
+        name = line.name if line else economic_codes()[code].name
+        where = f"{t07.table.title}（{code} {name}）"
+        also = (src.ref,) if "!" in src.ref else ()
+        if econ - sg > ROUNDING_PER_ITEM:
+            findings.append(Finding("SG-ECONOMIC", ERROR, sg_ref,
+                                    f"{label}决算数 {fmt_amount(sg)} 万元少于{where}的 {fmt_amount(econ)} 万元；"
+                                    "“三公”经费包含全部一般公共预算财政拨款的该项支出", also))
+        elif sg - econ > ROUNDING_PER_ITEM and not other_funds:
+            findings.append(Finding("SG-ECONOMIC", WARNING, sg_ref,
+                                    f"{label}决算数 {fmt_amount(sg)} 万元，而{where}只有 {fmt_amount(econ)} 万元；"
+                                    "本单位没有其他财政拨款支出，两者应一致，请核对经济分类", also))
+
+
+def _amount_unit(acc: Accounts, findings: list[Finding]) -> None:
+    """A workbook filled in 元 but marked 万元 (or the reverse) gives absurd figures: say so."""
+    unit = acc.unit.get("amount_unit") or "万元"  # the reader's reading of a blank unit
+    total = acc.tables["t01"].income_bottom["total"]
+    ref = acc.refs["unit.amount_unit"]
+    if unit == "万元" and total >= IMPLAUSIBLE_WAN:
+        findings.append(Finding("UNIT-AMOUNT", WARNING, ref,
+                                f"按“万元”读取，收入支出总计为 {fmt_amount(total)} 万元，大得不合常理；金额是否按“元”填写？"))
+    elif unit == "元" and 0 < total < 1:
+        findings.append(Finding("UNIT-AMOUNT", WARNING, ref,
+                                f"按“元”读取，收入支出总计只有 {fmt_amount(total)} 万元；金额是否按“万元”填写？"))
+
+
+LIST_KEYS = {"budget": ("code", "科目编码"), "performance": ("name", "评价对象名称"), "projects": ("name", "项目名称")}
+
+
+def _list_duplicates(acc: Accounts, findings: list[Finding]) -> None:
+    """A code or name twice in a list sheet: the program would silently use only one of them."""
+    for list_id, (key, label) in LIST_KEYS.items():
+        first: dict[str, str] = {}
+        for rec in acc.lists.get(list_id, []):
+            value = str(rec.get(key) or "").strip().removesuffix(".0")
+            if not value:
+                continue
+            ref = rec["_refs"][key]
+            if value in first:
+                findings.append(Finding("CODE-DUP", ERROR, ref,
+                                        f"{label}“{value}”与 {first[value]} 重复，请合并为一行或删除多余的一行", (first[value],)))
+            else:
+                first[value] = ref
 
 
 def _required(acc: Accounts, findings: list[Finding]) -> None:
@@ -263,6 +382,9 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     rs = Resolver(list(acc.findings))
     _links(acc, rs)
     _running_costs(acc, rs)
+    _three_public(acc, rs.findings)
+    _amount_unit(acc, rs.findings)
+    _list_duplicates(acc, rs.findings)
     _required(acc, rs.findings)
     _years(acc, rs.findings)
     _negatives(acc, rs.findings, settings.may_be_negative)

@@ -16,6 +16,7 @@ class Finding:
     severity: str  # 错误 / 警告 / 提示
     ref: str  # "支出决算表!C7", or a sheet name when no single cell is at fault
     message: str
+    also: tuple[str, ...] = ()  # other cells of the same disagreement (marked in the check workbook)
 
     def line(self) -> str:
         return f"[{self.rule}] {self.severity} {self.ref}：{self.message}"

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from .codes import function_classes, strip_ordinal
 from .errors import WorkbookError
-from .findings import ERROR, HINT, Finding
+from .findings import ERROR, HINT, WARNING, Finding
 from .layout import Form, Table, load_layout
 from .workbook import (FIRST_DATA_ROW, FORM_FIRST_ROW, GRID_DATA_ROW, balance_geometry, coded_columns,
                        grid_columns)
@@ -144,6 +144,9 @@ def parse_count(raw: Any) -> tuple[int | None, str | None]:
 
 
 MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
+VALIDATED = re.compile(rb'<dataValidation\b[^>]*?\bsqref="([^"]+)"')
+RANGE_END = re.compile(r"[A-Z]+(\d+)$")
 
 
 @dataclass
@@ -154,6 +157,8 @@ class Sheet:
     values: list[tuple]
     formulas: list[tuple]
     merges: list[tuple[int, int, int, int]]  # min_row, min_col, max_row, max_col
+    hidden_rows: frozenset[int] = frozenset()
+    last_input_row: int | None = None  # the end of the input area `generate init` drew (its validations)
 
     @property
     def max_row(self) -> int:
@@ -180,6 +185,16 @@ def _grid(ws, title: str) -> list[tuple]:
     while rows and all(v is None for v in rows[-1]):
         rows.pop()
     return rows
+
+
+def _row_info(archive: zipfile.ZipFile, path: str) -> tuple[frozenset[int], int | None]:
+    """Hidden rows, and the last row of the input area (the data validations `generate init` wrote,
+    which Excel extends when the clerk inserts rows inside the table)."""
+    xml = archive.read(path)
+    hidden = frozenset(int(a or b) for a, b in HIDDEN_ROW.findall(xml))
+    ends = [int(m.group(1)) for sq in VALIDATED.findall(xml) for part in sq.decode().split()
+            if (m := RANGE_END.search(part))]
+    return hidden, (max(ends) if ends else None)
 
 
 def _merges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
@@ -209,6 +224,18 @@ class SheetReader:
                                          f"公式“{self.ws.formula(row, col)}”没有计算结果（文件可能由程序生成后未在 Excel/WPS 中打开保存）；"
                                          "请在 Excel/WPS 中打开并保存一次，或直接填写数字（合计可留空由程序计算）"))
         return value
+
+    def check_visible(self, row: int, ref: str, values: dict[str, Value]) -> None:
+        """Amounts the clerk cannot see on screen or on paper still count: say so."""
+        if not any(v.value not in (None, 0) for v in values.values()):
+            return
+        if row in self.ws.hidden_rows:
+            self.findings.append(Finding("READ-HIDDEN", WARNING, ref,
+                                         f"第 {row} 行是隐藏行，其中的金额计入合计；不需要的请删除整行，需要的请取消隐藏"))
+        elif self.ws.last_input_row is not None and row > self.ws.last_input_row:
+            self.findings.append(Finding("READ-HIDDEN", WARNING, ref,
+                                         f"第 {row} 行在表格填写区域（到第 {self.ws.last_input_row} 行）之外，其中的金额计入合计；"
+                                         "请确认这一行属于本表，不属于的请删除"))
 
     def check_merges(self, first_row: int, first_col: int = 1) -> None:
         """Merged cells in the input area hide all but one value: an 错误, not a silent loss."""
@@ -316,6 +343,7 @@ def _read_coded(sr: SheetReader, table: Table) -> RawCoded:
             if any(v.value is not None for v in values.values()):
                 sr.findings.append(Finding("READ-CODE", ERROR, code.ref, "这一行填了金额但没有科目编码"))
             continue
+        sr.check_visible(r, code.ref, values)
         rows.append(CodedRow(str(code.value).replace(" ", ""), name.value or "", values, code.ref))
     return RawCoded(table, total, rows)
 
@@ -463,7 +491,8 @@ def read_workbook(path: Path) -> RawWorkbook:
             formulas = _grid(ws, title)
             has_formulas = any(isinstance(v, str) and v.startswith("=") for row in formulas for v in row)
             values = cached.grid(title) if has_formulas else formulas
-            return Sheet(title, values, formulas, _merges(wb._archive, ws._worksheet_path))
+            hidden, last = _row_info(wb._archive, ws._worksheet_path)
+            return Sheet(title, values, formulas, _merges(wb._archive, ws._worksheet_path), hidden, last)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
             raise WorkbookError("无法读取（文件损坏）", title) from exc
 

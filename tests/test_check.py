@@ -72,7 +72,22 @@ CASES = [
     ("fiscal-income-disagrees", lambda d: d.update(t04={"income": {"gpb": D("90")}}), [], "LINK-INCOME", "错误",
      "财政拨款收入支出决算总表!B5"),
     ("basic-detail-disagrees", lambda d: d["t08"][0].update(amount=D("50")), [], "LINK-TABLES", "错误",
-     "一般公共预算财政拨款基本支出决算表"),
+     "一般公共预算财政拨款基本支出决算表!C7"),
+    ("derived-balance-negative", lambda d: d["t03"][0].update(basic=D("90")), [], "BAL-NEGATIVE", "错误",
+     "收入支出决算总表!D33"),
+    ("row-below-the-table", lambda d: None, [("支出决算表", "A90", "2010199"), ("支出决算表", "D90", 5)], "READ-HIDDEN",
+     "警告", "支出决算表!A90"),
+    ("three-public-without-economic-line", lambda d: d.update(t13={"abroad": {"actual": D("5")}}), [], "SG-ECONOMIC",
+     "警告", "财政拨款“三公”经费支出决算表!D6"),
+    ("economic-line-without-three-public", lambda d: (d["t07"].__setitem__(1, {"code": "30212", "basic": D("20")}),
+                                                      d["t08"].__setitem__(1, {"code": "30212", "amount": D("20")})),
+     [], "SG-ECONOMIC", "错误", "财政拨款“三公”经费支出决算表!D6"),
+    ("amount-unit-implausible", lambda d: d["unit"].update(amount_unit="元"), [], "UNIT-AMOUNT", "警告", "单位信息!B10"),
+    ("amount-unit-missing", lambda d: None, [("单位信息", "B10", None)], "UNIT-REQUIRED", "错误", "单位信息!B10"),
+    ("budget-code-twice", lambda d: d["budget"].append({"code": "2010101", "initial": D("1")}), [], "CODE-DUP", "错误",
+     "预算数!A6"),
+    ("admin-part-above-public-costs", lambda d: d["other"].update(admin_public_costs=D("25")), [], "LINK-RUNNING",
+     "错误", "其他事项!B5"),
     ("running-costs-disagree", lambda d: d["other"].update(running_costs=D("25")), [], "LINK-RUNNING", "错误",
      "其他事项!B4"),
     ("budget-missing", lambda d: d.update(budget=[]), [], "BUDGET-MISSING", "警告", "预算数"),
@@ -204,3 +219,39 @@ def test_workbook_from_older_version_reads_with_hints(minimal_data, make_workboo
     _, findings = load(path)
     assert find(findings, "READ-OLD", "提示", "整体绩效指标")
     assert not [f for f in findings if f.severity == "错误"]
+
+
+def test_hidden_row_with_amounts_is_a_warning(minimal_data, make_workbook):
+    """A hidden row still counts in the totals: the clerk is told at its code cell."""
+    path = make_workbook(minimal_data)
+    wb = load_workbook(path)
+    ws = wb["支出决算表"]
+    ws["A20"], ws["D20"] = "2010199", 500
+    ws.row_dimensions[20].hidden = True
+    wb.save(path)
+    _, findings = load(path)
+    assert find(findings, "READ-HIDDEN", "警告", "支出决算表!A20")
+    assert find(findings, "BAL-NEGATIVE", "错误", "收入支出决算总表!D33")
+
+
+def test_department_with_public_institutions_states_its_admin_part(minimal_data, make_workbook):
+    """A 部门 holding 事业单位 compares 机关运行经费 with its 机关 公用经费, not with all 公用经费."""
+    minimal_data["unit"]["subject"] = "部门"
+    minimal_data["other"].update(running_costs=D("15"), admin_public_costs=D("15"))
+    _, findings = load(make_workbook(minimal_data))
+    assert not find(findings, "LINK-RUNNING")
+    minimal_data["other"]["running_costs"] = D("20")
+    _, findings = load(make_workbook(minimal_data, "二.xlsx"))
+    assert find(findings, "LINK-RUNNING", "错误", "其他事项!B4")
+
+
+def test_one_typo_one_finding_at_the_typed_cell(minimal_data, make_workbook):
+    """A wrong 一般公共预算财政拨款收入 in the 总表 breaks several identities but is reported once, there."""
+    minimal_data["t01"]["income_bottom"] = {"year_total": D("100"), "total": D("100")}
+    minimal_data["t04"] = {"income": {"gpb": D("100")}}
+    path = make_workbook(minimal_data)
+    set_cells(path, ("收入支出决算总表", "B5", 110))
+    _, findings = load(path)
+    errors = [f for f in findings if f.severity == "错误"]
+    assert [f.ref for f in errors] == ["收入支出决算总表!B5"], "\n".join(f.line() for f in errors)
+    assert "110.00" in errors[0].message and "100.00" in errors[0].message
