@@ -65,7 +65,7 @@ def project_table(p: Project, evaluation: Evaluation, year: int, number: int) ->
     for k, ind in enumerate(p.indicators):
         rows.append([L(ind.level1 if level1[k] != "continue" else "", vmerge=level1[k]),
                      L(ind.level2 if level2[k] != "continue" else "", vmerge=level2[k]),
-                     L(ind.level3, align="left"), L(ind.nature), L(ind.target), L(ind.unit), L(ind.actual),
+                     L(ind.level3, align="left"), L(ind.nature), L(ind.target), L(ind.unit), L(ind.actual or "未填写"),
                      L(fmt_score(ind.weight)), L(fmt_score(ind.score)), L(ind.reason, align="left")])
     total_weight = p.weights + p.execution_weight
     rows.append([L("合计", 7, bold=True), L(fmt_score(total_weight), bold=True), L(fmt_score(p.score), bold=True),

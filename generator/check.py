@@ -33,7 +33,9 @@ RULES: dict[str, str] = {
     "PERF-VALUE": "定量指标的完成值须能读出数字；定性指标（及指标值不是数字的指标）须填写得分",
     "PERF-SCORE": "得分不能超过权重（分值）；填写的定量指标得分与按完成值计算的不一致时提示",
     "PERF-WEIGHT": "每个项目的指标权重合计 90 加预算执行权重 10 为 100；整体指标分值合计为 100",
-    "PERF-EXEC": "各项目执行数合计与附表的项目支出一致",
+    "PERF-EXEC": "各项目执行数合计与附表的项目支出一致（不一致的原因可在“说明文字”中说明）",
+    "PERF-MISSING": "应填写绩效管理情况（报告 十（四） 和第四部分附件据此生成）",
+    "COUNT-MISSING": "报告中列示的实物量（团组、批次、人次、设备台数）应填写，没有的填 0",
     "READ-OLD": "旧版空白工作簿缺少的说明类工作表或项目按空白处理（13 张附表和“单位信息”的必填项不可缺）",
     "CODE-FORMAT": "功能分类编码为 3、5、7 位数字，经济分类编码为 3、5 位数字",
     "CODE-DUP": "同一张表中科目编码不能重复；预算数、绩效管理、项目绩效自评表中的编码或名称也不能重复",
@@ -298,6 +300,8 @@ def _changes(acc: Accounts, findings: list[Finding], settings: Settings) -> None
     for key, value in now.items():
         prior = acc.prior.get(key)
         if prior is None:
+            if key == "total" and acc.prior.get("income_year") is not None and acc.prior.get("expense_year") is not None:
+                continue  # the report compares 本年收入合计 and 本年支出合计 instead
             if key in ("total", "fiscal_total", "gpb_expense", "sg_total") or value != 0:
                 findings.append(Finding("PRIOR-MISSING", WARNING, acc.refs[f"prior.{key}"],
                                         f"未填写上年“{labels[key]}”，报告中不作同比比较"))
@@ -371,9 +375,39 @@ def _project_execution(acc: Accounts, findings: list[Finding]) -> None:
     executed = sum((p.total(2) for p in projects), ZERO)
     project = acc.tables["t03"].total["project"]
     if round(executed, 2) != round(project, 2):
+        why = acc.reasons.get("project_scope")
+        if why:
+            findings.append(Finding("PERF-EXEC", HINT, acc.refs["reasons.project_scope"],
+                                    f"各项目执行数合计 {fmt_amount(executed)} 万元与支出决算表项目支出 {fmt_amount(project)} 万元不一致，"
+                                    f"已说明原因：{why}"))
+            return
         findings.append(Finding("PERF-EXEC", WARNING, "项目绩效自评",
                                 f"各项目执行数合计 {fmt_amount(executed)} 万元，支出决算表项目支出 {fmt_amount(project)} 万元，"
                                 "两者不一致；请核对项目范围（如上解基金专户的资金不在本单位支出中）"))
+
+
+COUNTS_PRINTED = {  # counts the report states whatever their value ("团组0个")
+    "sg": ("abroad_groups", "abroad_people", "domestic_batches", "domestic_people", "foreign_batches", "foreign_people"),
+    "other": ("equipment_general", "equipment_special"),
+}
+
+
+def _counts(acc: Accounts, findings: list[Finding]) -> None:
+    """A blank count the report prints would silently read 0: ask for the figure (0 if none)."""
+    form_values = {"sg": acc.sg, "other": acc.other}
+    layout = load_layout()
+    for form_id, keys in COUNTS_PRINTED.items():
+        form = layout.form(form_id)
+        for key in keys:
+            if form_values[form_id].get(key) is None:
+                findings.append(Finding("COUNT-MISSING", WARNING, acc.refs[f"{form_id}.{key}"],
+                                        f"未填写“{form.field(key).label}”，报告按 0 列示；没有的请填 0"))
+
+
+def _performance_given(acc: Accounts, findings: list[Finding]) -> None:
+    if not any(r.get("name") for r in acc.performance):
+        findings.append(Finding("PERF-MISSING", WARNING, load_layout().form("performance").title,
+                                "未填写绩效管理情况，报告中“（四）预算绩效管理情况”没有内容、第四部分附件写“无”"))
 
 
 def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
@@ -385,6 +419,8 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     _three_public(acc, rs.findings)
     _amount_unit(acc, rs.findings)
     _list_duplicates(acc, rs.findings)
+    _counts(acc, rs.findings)
+    _performance_given(acc, rs.findings)
     _required(acc, rs.findings)
     _years(acc, rs.findings)
     _negatives(acc, rs.findings, settings.may_be_negative)

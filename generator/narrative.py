@@ -17,7 +17,7 @@ from .findings import HINT, Finding
 from .money import ZERO, fmt_amount
 from .performance import fmt_score
 from .sentences import (compared, completion, count_items, quoted_list, reason_clause, share_items, share_list,
-                        share_of, versus_budget, versus_prior, wan)
+                        share_of, versus_budget, versus_prior, wan, whole_or_shares)
 
 GENERAL_TERMS = ("income_fiscal", "income_superior", "income_business", "income_operating", "income_affiliated",
                  "income_other", "use_nonfiscal_balance", "opening_balance", "balance_distribution", "closing_balance",
@@ -158,7 +158,8 @@ class Narrator:
         return items
 
     def pie(self, key: str, caption: str, items: list[tuple[str, Decimal, str]]) -> ChartSpec | None:
-        if not items:
+        """A structure chart; none for a single item (the sentence says it is the whole)."""
+        if len(items) < 2:
             return None
         return self.chart(ChartSpec(key, caption, "pie", labels=[n for n, _, _ in items],
                                     values=[v for _, v, _ in items], percent_labels=[s for _, _, s in items]))
@@ -214,7 +215,7 @@ class Narrator:
                             [(row.label.split("、", 1)[1], t01.income[row.key]) for row in t01.table.income])
         if not items:
             return Section([f"{self.year}年度本{self.subject}无本年收入。"])
-        text = f"{self.year}年本年收入合计{wan(year_in)}，其中：" + share_list(items) + "。"
+        text = f"{self.year}年本年收入合计{wan(year_in)}，" + whole_or_shares(items) + "。"
         return Section([text], self.pie("income", "收入决算结构", items))
 
     def s3_expense(self) -> Section:
@@ -224,7 +225,7 @@ class Narrator:
         items = self.shares("expense_share", [(c.label, t03.total[c.key]) for c in cols])
         if not items:
             return Section([f"{self.year}年度本{self.subject}无本年支出。"])
-        text = f"{self.year}年本年支出合计{wan(year_out)}，其中：" + share_list(items) + "。"
+        text = f"{self.year}年本年支出合计{wan(year_out)}，" + whole_or_shares(items) + "。"
         return Section([text], self.pie("expense", "支出决算结构", items))
 
     def s4_fiscal(self) -> Section:
@@ -255,8 +256,9 @@ class Narrator:
                                                        ["一般公共预算财政拨款支出"], [gpb], [prior]))
         items = self.shares("gpb_class_share", [(l.name, l.values["total"]) for l in t06.level("类")])
         if items:
-            structure = Section([f"{self.year}年一般公共预算财政拨款支出{wan(gpb)}，主要用于以下方面："
-                                 + share_list(items) + "。"], self.pie("gpb_structure", "一般公共预算财政拨款支出决算结构", items))
+            used = ("主要用于以下方面：" + share_list(items)) if len(items) > 1 else f"全部用于{items[0][0]}"
+            structure = Section([f"{self.year}年一般公共预算财政拨款支出{wan(gpb)}，{used}。"],
+                                self.pie("gpb_structure", "一般公共预算财政拨款支出决算结构", items))
         else:
             structure = Section([f"{self.year}年度本{self.subject}无一般公共预算财政拨款支出。"])
         return {"overall": overall, "structure": structure, "detail": self.s5_detail(t06, gpb)}
@@ -301,7 +303,7 @@ class Narrator:
         groups = self.acc.basic_by_kind()
         personnel = self.acc.basic_total("人员经费")
         public = self.acc.basic_total("公用经费")
-        basic = personnel + public
+        basic = self.acc.basic_spending()  # the 合计 of 表8 as typed: may differ from the parts by rounding
         self.fig("basic", basic)
         self.fig("personnel", personnel)
         self.fig("public", public)
@@ -352,8 +354,11 @@ class Narrator:
         items = self.shares("sg_share", [("因公出国（境）费", actual["abroad"]),
                                          ("公务用车购置及运行维护费", actual["car"]), ("公务接待费", actual["reception"])])
         if items:
-            detail_head = f"{self.year}年“三公”经费财政拨款支出决算中，" + share_list(
-                items, fmt="{name}支出决算{amount}，占{share}") + "。"
+            shares = {n: sh for n, _, sh in items}
+            parts = [f"{n}支出决算{wan(v)}" + (f"，占{shares[n]}" if n in shares and len(items) > 1 else "")
+                     for n, v in (("因公出国（境）费", actual["abroad"]), ("公务用车购置及运行维护费", actual["car"]),
+                                  ("公务接待费", actual["reception"]))]
+            detail_head = f"{self.year}年“三公”经费财政拨款支出决算中，" + "；".join(parts) + "。"
             chart = self.pie("sg", "“三公”经费财政拨款支出结构", items)
         else:
             detail_head = f"{self.year}年度本{self.subject}无“三公”经费财政拨款支出，故不列示支出结构图。"
@@ -408,7 +413,7 @@ class Narrator:
         if spent == 0 and t.is_empty():
             text = f"{self.year}年度本{self.subject}无{label}收入和支出。"
             if prior:
-                text += f"{self.prior_year}年度该项支出为{wan(prior)}。"
+                text += f"{self.prior_year}年该项支出为{wan(prior)}。"
             return Section([text])
         share = share_of(spent, year_out)
         text = f"{self.year}年{label}支出{wan(spent)}" + (f"，占本年支出合计的{share}。" if share else "。")
@@ -425,8 +430,9 @@ class Narrator:
         o = self.acc.other
         admin = self.acc.unit["unit_type"] in ADMIN_TYPES
         rc = o["running_costs"]
-        if rc is None and admin:
-            rc = self.acc.basic_total("公用经费")
+        if rc is None and admin:  # reported by the check (LINK-RUNNING); the 附表's figure meanwhile
+            rc = o.get("admin_public_costs")
+            rc = self.acc.basic_total("公用经费") if rc is None else rc
         if rc is not None:
             self.fig("running_costs", rc)
             text = f"{self.year}年，{self.short}机关运行经费支出{wan(rc)}"
@@ -466,8 +472,8 @@ class Narrator:
 
     def performance(self) -> Section:
         recs = [dict(r) for r in self.acc.performance if r.get("name")]  # copies: scores are filled in below
-        if not recs:
-            return Section([f"{self.year}年度本{self.subject}未填报预算绩效管理情况。"])
+        if not recs:  # the check warns (PERF-MISSING); the published text leaves the paragraph out
+            return Section([])
         projects = [r for r in recs if r.get("scope") == "项目"]
         paras = []
         steps: list[tuple[list[str], list[str]]] = []  # (project names, what was done); equal lists merged
@@ -478,7 +484,8 @@ class Narrator:
                 steps[-1][1].append(words)
             elif names:
                 steps.append((names, [words]))
-        steps = [f"对{quoted_list(names)}等{len(names)}个项目" + _join_acts(acts) for names, acts in steps]
+        steps = [(f"对{quoted_list(names)}等{len(names)}个项目" if len(names) > 1 else f"对“{names[0]}”项目")
+                 + _join_acts(acts) for names, acts in steps]
         if steps:
             paras.append(f"根据预算绩效管理要求，{self.short}" + "；".join(steps) + "。")
         ev = self.acc.evaluation
@@ -505,7 +512,8 @@ class Narrator:
 
     def glossary_entries(self) -> list[str]:
         terms = glossary()
-        entries = [f"{terms[k][0]}：{terms[k][1]}" for k in GENERAL_TERMS if k in terms]
+        present = self.general_terms_present()
+        entries = [f"{terms[k][0]}：{terms[k][1]}" for k in GENERAL_TERMS if k in terms and present.get(k, True)]
         used: set[str] = set()
         for tid in FUNCTION_TABLES:
             table: CodedTable = self.t[tid]
@@ -520,6 +528,25 @@ class Narrator:
                 self.findings.append(Finding("GLOSSARY-MISSING", HINT, "名词解释",
                                              f"科目 {code} {names.get(code, '')} 没有现成的名词解释，报告中未列出"))
         return entries
+
+    def general_terms_present(self) -> dict[str, bool]:
+        """Which general terms name an amount of this report that is not zero."""
+        t01, t03, t13 = self.t["t01"], self.t["t03"].total, self.t["t13"]
+        inc, bottom, out = t01.income, t01.income_bottom, t01.expense_bottom
+        admin = self.acc.unit["unit_type"] in ADMIN_TYPES
+        return {
+            "income_fiscal": inc["gpb"] + inc["fund"] + inc["soe"] != 0,
+            "income_superior": inc["superior"] != 0, "income_business": inc["business"] != 0,
+            "income_operating": inc["operating"] != 0, "income_affiliated": inc["affiliated"] != 0,
+            "income_other": inc["other"] != 0, "use_nonfiscal_balance": bottom["use_balance"] != 0,
+            "opening_balance": bottom["opening"] != 0, "balance_distribution": out["distribution"]["amount"] != 0,
+            "closing_balance": out["closing"]["amount"] != 0, "basic_expenditure": t03["basic"] != 0,
+            "personnel_costs": self.acc.basic_total("人员经费") != 0, "public_costs": self.acc.basic_total("公用经费") != 0,
+            "project_expenditure": t03["project"] != 0, "remit_superior": t03["remit"] != 0,
+            "operating_expenditure": t03["operating"] != 0, "subsidy_affiliated": t03["affiliated"] != 0,
+            "three_public": t13.get("total", "actual") != 0 or t13.get("total", "budget") != 0,
+            "operating_costs": admin or self.acc.other.get("running_costs") is not None,
+        }
 
     # ------------------------------------------------------------ all
 

@@ -90,6 +90,13 @@ def share_list(items: list[tuple[str, Decimal, str]], joiner: str = "；", fmt: 
     return joiner.join(fmt.format(name=n, amount=wan(v), share=s) for n, v, s in items)
 
 
+def whole_or_shares(items: list[tuple[str, Decimal, str]]) -> str:
+    """"其中：A …，占p%；B …" — or "全部为A" when one item is the whole (no one-slice pie)."""
+    if len(items) == 1:
+        return f"全部为{items[0][0]}"
+    return "其中：" + share_list(items)
+
+
 def share_of(part: Decimal, whole: Decimal) -> str | None:
     """One part of a whole in percent with the display rules of `shares` (None for a zero whole)."""
     if whole == 0:

@@ -284,7 +284,7 @@ def test_thousands_separator_text_reads_with_hint(make_workbook, minimal_data):
     acc, findings = load(make_workbook(minimal_data))
     assert acc.other["proc_goods"] == D("1234.50")
     (f,) = by_rule(findings, "READ-AMOUNT")
-    assert (f.severity, f.ref, f.message) == (HINT, "其他事项!B5", "文字“1,234.50”按数字 1234.50 读取")
+    assert (f.severity, f.ref, f.message) == (HINT, "其他事项!B6", "文字“1,234.50”按数字 1234.50 读取")
 
 
 def test_full_width_digits_read_with_hint(make_workbook, minimal_data):

@@ -74,10 +74,11 @@ def test_budget_shortfall_names_its_reason(make_workbook, minimal_data):
 
 
 def test_shares_in_one_sentence_add_to_100(make_workbook, minimal_data):
-    """三: 80 and 20 of 100 read 80.00% and 20.00%; 五（二）: one class 100.00%."""
+    """三: 80 and 20 of 100 read 80.00% and 20.00%; 五（二）: one class is the whole, said in words, no pie."""
     r = report(make_workbook, minimal_data)
     assert "基本支出80.00万元，占80.00%；项目支出20.00万元，占20.00%" in paras(r, "s3")
-    assert "一般公共服务支出100.00万元，占100.00%" in paras(r, "s5", "structure")
+    assert "一般公共预算财政拨款支出100.00万元，全部用于一般公共服务支出。" in paras(r, "s5", "structure")
+    assert r.context["s5"]["structure"].chart is None
 
 
 def test_basic_expenditure_lists_nonzero_items(make_workbook, minimal_data):

@@ -106,10 +106,11 @@ def test_reference_unit_total_is_97(anju):
 
 
 def test_reference_project_money_is_flagged_against_the_tables(anju):
-    """Σ 执行数 of the projects (4616.36) is not the 项目支出 of the tables (16.55): a 警告 with both figures."""
+    """Σ 执行数 of the projects (4616.36) is not the 项目支出 of the tables (16.55): with the reason stated in
+    说明文字 it is a 提示 quoting both figures and the reason (a 警告 without one, see test_check)."""
     _, findings = anju
     (f,) = [f for f in findings if f.rule == "PERF-EXEC"]
-    assert f.severity == "警告" and "4616.36" in f.message and "16.55" in f.message
+    assert f.severity == "提示" and "4616.36" in f.message and "16.55" in f.message and "基金专户" in f.message
 
 
 def test_section_10_4_uses_computed_scores(anju):

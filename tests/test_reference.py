@@ -46,7 +46,7 @@ def numbers(sentence: str) -> list[str]:
 
 
 def chart(report, key):
-    return next(c for c in report.charts if c.key == key)
+    return next((c for c in report.charts if c.key == key), None)
 
 
 # ----------------------------------------------------------------------------- 2024 安居区
@@ -60,8 +60,9 @@ def test_anju_section1_totals_and_change(anju):
 
 
 def test_anju_section2_income_share(anju):
-    """二: the only income, 一般公共预算财政拨款收入 1313.50, is 100.00%."""
-    assert text(anju, "s2") == "2024年本年收入合计1313.50万元，其中：一般公共预算财政拨款收入1313.50万元，占100.00%。"
+    """二: the only income, 一般公共预算财政拨款收入 1313.50, is the whole: a sentence, not a one-slice pie."""
+    assert text(anju, "s2") == "2024年本年收入合计1313.50万元，全部为一般公共预算财政拨款收入。"
+    assert chart(anju, "income") is None
 
 
 def test_anju_section3_shares_and_chart_agree(anju):
@@ -124,7 +125,7 @@ def test_anju_section7_zero_budget_is_not_100_percent(anju):
 def test_anju_no_three_public_chart_when_zero(anju):
     """七: no 三公 pie when 三公 is 0; the sentence says so, and charts are 图1–图6 without gaps."""
     assert "故不列示支出结构图" in text(anju, "s7", "detail")
-    assert [c.number for c in anju.charts] == [1, 2, 3, 4, 5, 6]
+    assert [c.number for c in anju.charts] == [1, 2, 3, 4, 5]
 
 
 def test_anju_section10_running_costs(anju):
@@ -167,7 +168,7 @@ def test_yanjiang_section1_year_totals(yanjiang):
 def test_yanjiang_section2_leaves_out_zero_items(yanjiang):
     """二: only the non-zero income is listed; no "占0%" (published listed six zero items)."""
     s = text(yanjiang, "s2")
-    assert numbers(s) == ["384.11", "384.11", "100.00%"]
+    assert s == "2020年本年收入合计384.11万元，全部为一般公共预算财政拨款收入。"
 
 
 def test_yanjiang_section3_shares(yanjiang):
@@ -221,10 +222,13 @@ def test_yanjiang_dates_and_staff_from_one_source(yanjiang):
 
 
 def test_yanjiang_three_public_pie_follows_its_sentence(yanjiang):
-    """七（二）: the 三公 pie is numbered right after 图6 (published jumped from 图6 to 图8)."""
+    """七（二）: charts are numbered without gaps (published jumped from 图6 to 图8); 公务接待费 is the whole
+    of 三公, so the sentence names all three items and there is no one-slice pie."""
     numbers_ = [c.number for c in yanjiang.charts]
     assert numbers_ == list(range(1, len(numbers_) + 1))
-    assert chart(yanjiang, "sg").percent_labels == ["100.00%"]
+    assert chart(yanjiang, "sg") is None
+    assert text(yanjiang, "s7", "detail") == ("2020年“三公”经费财政拨款支出决算中，因公出国（境）费支出决算0.00万元；"
+                                             "公务用车购置及运行维护费支出决算0.00万元；公务接待费支出决算0.37万元。")
 
 
 def test_yanjiang_figure1_compares_year_totals(yanjiang):

@@ -118,10 +118,12 @@ def anju() -> dict:
             "sg_reception": "严格控制接待支出，本年度未安排公务接待",
             "running_costs": "人员调入后日常办公支出有所增加",
             "procurement": "本年度的采购项目均未达到政府集中采购限额标准，未纳入政府采购统计",
+            "project_scope": "自评的缴费补贴、基础养老金配套和职业年金等项目资金按规定上解社会保险基金专户，"
+                             "由基金列支，不在本单位的支出决算中",
         },
         "sg": {"abroad_groups": 0, "abroad_people": 0, "domestic_batches": 0, "domestic_people": 0,
                "foreign_batches": 0, "foreign_people": 0, "foreign_amount": D("0")},
-        "other": {"running_costs": D("51.33")},
+        "other": {"running_costs": D("51.33"), "equipment_general": 0, "equipment_special": 0},
         "budget": [{"code": c, "initial": v, "adjusted": v} for c, v in totals.items()],
         "performance": [{"name": "遂宁市安居区社会保险事业管理局部门整体（含部门预算项目）", "scope": "整体",
                          "summary": "年度整体绩效目标全部完成，各项社会保险待遇按时足额发放，基金运行安全"}]
@@ -198,7 +200,7 @@ def yanjiang() -> dict:
         },
         "sg": {"abroad_groups": 0, "abroad_people": 0, "domestic_batches": 5, "domestic_people": 48,
                "foreign_batches": 0, "foreign_people": 0, "foreign_amount": D("0")},
-        "other": {"running_costs": D("29.06"), "veh_leader": 0},
+        "other": {"running_costs": D("29.06"), "veh_leader": 0, "equipment_general": 0, "equipment_special": 0},
         "budget": [{"code": c, "adjusted": v} for c, v in totals.items()],
         "performance": [{"name": "资阳市雁江区社会保险事业管理局部门整体支出", "scope": "整体", "score": 97,
                          "summary": "年度各项工作任务全面完成，扣分原因是年末结转结余与支出预算之比低于规定比例"}],
@@ -228,8 +230,9 @@ def welfare() -> dict:
     )
     personnel = {"30101": "148.25", "30102": "95.30", "30107": "120.65", "30108": "58.36", "30109": "23.34",
                  "30110": "31.27", "30113": "44.18", "30199": "12.6015", "30305": "6.20"}
-    public = {"30201": "8.60", "30205": "6.30", "30206": "12.40", "30211": "2.20", "30213": "9.80", "30217": "1.85",
-              "30228": "6.10", "30229": "3.20", "30231": "8.60", "30299": "6.37", "31002": "6.78"}
+    public = {"30201": "5.74", "30205": "6.30", "30206": "12.40", "30211": "2.20", "30212": "2.86", "30213": "9.80",
+              "30217": "1.85", "30228": "6.10", "30229": "3.20", "30231": "2.18", "30299": "12.79", "31002": "6.78"}
+    # 30212/30217/30231 equal the 三公 items (因公出国 2.86, 接待 1.85, 运行维护 2.18 万元)
     project = {"30218": "12.00", "30227": "38.00", "31003": "100.00"}
     return {
         "unit": {
@@ -286,7 +289,8 @@ def welfare() -> dict:
                "domestic_batches": 9, "domestic_people": 76, "foreign_batches": 0, "foreign_people": 0,
                "foreign_amount": D("0")},
         "other": {"proc_goods": D("1163000"), "proc_works": D("0"), "proc_services": D("380000"),
-                  "proc_sme": D("1320000"), "proc_small": D("860000"), "veh_other": 1, "equipment_special": 1},
+                  "proc_sme": D("1320000"), "proc_small": D("860000"), "veh_other": 1, "equipment_general": 0,
+                  "equipment_special": 1},
         "budget": [{"code": "2081002", "initial": D("6300000"), "adjusted": D("6052015")},
                    {"code": "2080505", "initial": D("583600")}, {"code": "2080506", "initial": D("240000"),
                                                                   "reason": "职业年金缴费基数调整后缴费减少"},
@@ -371,10 +375,52 @@ WELFARE_UNIT = [
 ]
 
 
+# --------------------------------------------------------------------------- as a clerk types printed tables
+
+def as_printed(data: dict) -> dict:
+    """The same workbook as the 决算软件 prints it and a clerk copies it: every cell of every 附表
+    rounded to two decimals on its own, 合计/类/款 rows and the 总表's totals typed too (so parts
+    may miss their printed total by a cent)."""
+    import tempfile
+
+    from generator.accounts import CodedTable, Grid, resolve
+    from generator.money import round2
+    from generator.reader import read_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        acc = resolve(read_workbook(write_workbook(Path(tmp) / "exact.xlsx", data)))
+    out = dict(data)
+    for tid, table in acc.tables.items():
+        if isinstance(table, CodedTable):
+            rows = [{"code": None, **{k: round2(v) for k, v in table.total.items()}}]  # the 合计 row
+            rows += [{"code": l.code, **{k: round2(v) for k, v in l.values.items()}} for l in table.lines
+                     if any(v != 0 for v in l.values.values())]
+            out[tid] = rows
+        elif isinstance(table, Grid):
+            grid: dict = {}
+            for (item, measure), v in table.values.items():
+                grid.setdefault(item, {})[measure] = round2(v)
+            out[tid] = grid
+        else:
+            out[tid] = {
+                "income": {k: round2(v) for k, v in table.income.items()},
+                "income_bottom": {k: round2(v) for k, v in table.income_bottom.items()},
+                "classes": {c: {k: round2(v) for k, v in row.items()} for c, row in table.classes.items()
+                            if any(v != 0 for v in row.values())},
+                "expense_bottom": {r: {k: round2(v) for k, v in cols.items()} for r, cols in table.expense_bottom.items()},
+            }
+    return out
+
+
+def yanjiang_printed() -> dict:
+    return as_printed(yanjiang())
+
+
 SAMPLES = {
     "四川-安居区社保局-2024年度单位决算.xlsx": anju,
     "四川-雁江区社保局-2020年度部门决算.xlsx": yanjiang,
     "示范区社会福利院-2024年度单位决算.xlsx": welfare,
+    "四川-雁江区社保局-2020年度部门决算（按打印报表录入）.xlsx": yanjiang_printed,
 }
 
 
