@@ -14,6 +14,7 @@ from .money import fmt_amount
 from .workbook import class_label
 
 LANDSCAPE_WIDTH_MM = 247  # type width of the landscape pages (附件 tables and 附表)
+WHOLE_TABLE_ROWS = 14
 BASIC_TABLE = "t08"  # 基本支出: printed two-sided, 人员经费 ‖ 公用经费
 
 
@@ -211,7 +212,10 @@ def word_table(grid: TableGrid) -> WordTable:
         rows.append([Cell(text, 1, None,
                           "left" if j in grid.text_cols else "center" if j in grid.center_cols else "right",
                           i in grid.bold_rows) for j, text in enumerate(body)])
-    return WordTable(f"附表{grid.number}　{grid.title}", rows, grid.widths, grid.header_rows, grid.note)
+    table = WordTable(f"附表{grid.number}　{grid.title}", rows, grid.widths, grid.header_rows, grid.note)
+    if len(rows) <= WHOLE_TABLE_ROWS:  # a short table is never split over two pages
+        table.keep_tail = len(rows)
+    return table
 
 
 def appendix_tables(acc: Accounts) -> list[TableGrid]:

@@ -124,8 +124,12 @@ def _twips(widths: list[float], width_mm: float) -> list[int]:
     return [round(width_mm * w / total * TWIPS_PER_MM) for w in widths]
 
 
-def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool) -> list:
-    """Title paragraph, unit line, the table (after its lead block) and its note, as XML elements."""
+def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, following: bool = False) -> list:
+    """Title paragraph, unit line, the table (after its lead block) and its note, as XML elements.
+
+    `new_page`: the table starts a page (each 附件); `following`: it follows the previous
+    table on the same page, after some space (the 附表, so short ones share a page).
+    """
     styles = doc.styles
     table_style, cell_style = styles["Table Grid"].style_id, styles["表格文字"].style_id
     out = []
@@ -133,6 +137,8 @@ def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool) -> l
     # "page break before" rather than a break paragraph: a table that fills its page exactly
     # would otherwise leave an empty page behind it
     title.paragraph_format.page_break_before = new_page
+    if following:
+        title.paragraph_format.space_before = Pt(24)
     out.append(title._p)
     if table.unit_line:
         out.append(doc.add_paragraph(table.unit_line, style=styles["单位"])._p)
@@ -224,7 +230,7 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
     _landscape_from(doc, first, heading)
     body = doc.element.body
     for i, grid in enumerate(appendix_tables(acc)):
-        for el in _table_elements(doc, word_table(grid), LANDSCAPE_WIDTH_MM, new_page=i > 0):
+        for el in _table_elements(doc, word_table(grid), LANDSCAPE_WIDTH_MM, new_page=False, following=i > 0):
             body.sectPr.addprevious(el)  # in order, at the end of the document
     _core_properties(doc, acc, report_title(acc))
     buf = io.BytesIO()
