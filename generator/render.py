@@ -81,13 +81,16 @@ CELL_MARGIN = '<w:tblCellMar><w:top w:w="34" w:type="dxa"/><w:left w:w="68" w:ty
     '<w:bottom w:w="34" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar>'  # 0.6 / 1.2 mm
 
 
-def _cell_xml(cell: Cell, width: int, style_id: str, keep_next: bool) -> str:
+NOTE_BORDERS = '<w:tcBorders><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/></w:tcBorders>'
+
+
+def _cell_xml(cell: Cell, width: int, style_id: str, keep_next: bool, borders: str = "") -> str:
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if cell.span > 1:
         props += f'<w:gridSpan w:val="{cell.span}"/>'
     if cell.vmerge:
         props += '<w:vMerge w:val="restart"/>' if cell.vmerge == "restart" else "<w:vMerge/>"
-    props += '<w:vAlign w:val="center"/>'
+    props += borders + '<w:vAlign w:val="center"/>'
     runs = ""
     for k, line in enumerate(cell.text.split("\n") if cell.text else []):
         brk = "<w:br/>" if k else ""
@@ -98,21 +101,27 @@ def _cell_xml(cell: Cell, width: int, style_id: str, keep_next: bool) -> str:
 
 
 def _table_xml(rows: list[list[Cell]], header_rows: int, widths: list[int], table_style: str, cell_style: str,
-               keep_from: int, keep_last: bool = True) -> str:
+               keep_from: int, note: str = "", note_style: str = "", keep_last: bool = False) -> str:
     """The whole w:tbl in one string: building 1000+ cells through python-docx costs ~0.5 s a report.
 
     Header rows repeat on every page; no row splits across pages; rows from `keep_from` on
-    keep with the next row (the last one, if `keep_last`, with the note below the table).
+    keep with the next row (the last one too, if `keep_last`). The note is the table's last
+    row, without side and bottom rules: as a row it is never left alone at the top of a page
+    (Word and LibreOffice do not agree on keeping a table with the paragraph after it).
     """
     out = []
+    last = len(rows) - 1
     for r, cells in enumerate(rows):
         xml, c = [], 0
-        keep = (r < header_rows or r >= keep_from) and (keep_last or r < len(rows) - 1)
+        keep = (r < header_rows or r >= keep_from) and (bool(note) or keep_last or r < last)
         for cell in cells:
             xml.append(_cell_xml(cell, sum(widths[c:c + cell.span]), cell_style, keep))
             c += cell.span
         props = "<w:cantSplit/><w:tblHeader/>" if r < header_rows else "<w:cantSplit/>"
         out.append(f'<w:tr><w:trPr>{props}</w:trPr>{"".join(xml)}</w:tr>')
+    if note:
+        cell = _cell_xml(Cell(note, len(widths), align="left"), sum(widths), note_style, False, NOTE_BORDERS)
+        out.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>')
     cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/><w:tblW w:w="{sum(widths)}" '
             f'w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>{CELL_MARGIN}</w:tblPr>'
@@ -125,7 +134,7 @@ def _twips(widths: list[float], width_mm: float) -> list[int]:
 
 
 def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, following: bool = False) -> list:
-    """Title paragraph, unit line, the table (after its lead block) and its note, as XML elements.
+    """Title paragraph, unit line and the table (after its lead block, with its note), as XML elements.
 
     `new_page`: the table starts a page (each 附件); `following`: it follows the previous
     table on the same page, after some space (the 附表, so short ones share a page).
@@ -144,16 +153,14 @@ def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, foll
         out.append(doc.add_paragraph(table.unit_line, style=styles["单位"])._p)
     if table.lead:  # kept whole and with the first rows of the table below it
         out.append(parse_xml(_table_xml(table.lead, 0, _twips(table.lead_widths, width_mm), table_style,
-                                        cell_style, keep_from=0)))
+                                        cell_style, keep_from=0, keep_last=True)))
         gap = doc.add_paragraph(style=styles["表格文字"])  # two adjacent tables would merge into one
         gap.paragraph_format.keep_with_next = True
         gap.paragraph_format.line_spacing = Pt(2)
         out.append(gap._p)
     keep_from = max(table.header_rows, len(table.rows) - table.keep_tail)
     out.append(parse_xml(_table_xml(table.rows, table.header_rows, _twips(table.widths, width_mm), table_style,
-                                    cell_style, keep_from, keep_last=bool(table.note))))
-    if table.note:
-        out.append(doc.add_paragraph(table.note, style=styles["表注"])._p)
+                                    cell_style, keep_from, table.note, styles["表注"].style_id)))
     return out
 
 
@@ -232,6 +239,7 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
     for i, grid in enumerate(appendix_tables(acc)):
         for el in _table_elements(doc, word_table(grid), LANDSCAPE_WIDTH_MM, new_page=False, following=i > 0):
             body.sectPr.addprevious(el)  # in order, at the end of the document
+    body.sectPr.addprevious(doc.add_paragraph()._p)  # Word wants a paragraph after the last table
     _core_properties(doc, acc, report_title(acc))
     buf = io.BytesIO()
     doc.save(buf)

@@ -228,7 +228,8 @@ def test_appendix_8_is_two_sided_with_both_totals(anju):
     assert rows[1] == ["科目编码", "科目名称", "决算数"] * 2
     assert rows[2][0] == "301" and rows[2][3] == "302"
     figures = anju[1]["figures"]
-    assert rows[-1] == ["", "人员经费合计", figures["personnel"], "", "公用经费合计", figures["public"]]
+    assert rows[-2] == ["", "人员经费合计", figures["personnel"], "", "公用经费合计", figures["public"]]
+    assert rows[-1] == ["注：本表反映本年度一般公共预算财政拨款基本支出明细情况。"]  # the note stays with the table
     sentences = "".join(anju[1]["sentences"])
     assert f"人员经费{figures['personnel']}万元" in sentences
 
