@@ -32,14 +32,16 @@ def _width(text: str) -> float:
 
 
 def _least(cell: Cell) -> float:
-    """The narrowest a cell may be, in characters: its longest unbreakable token; a short
-    text (up to six characters, e.g. "评价等次", "定量", "万元") on at most two lines."""
-    lines = cell.text.split("\n") if cell.text else [""]
+    """The narrowest a cell may be, in characters: a short text (up to six characters, e.g.
+    "指标分值", "万人次", "评价等次：优") on one line; a longer heading on at most two lines;
+    otherwise its longest unbreakable token."""
     least = 0.0
-    for line in lines:
-        tokens = max((_width(t) for t in _TOKEN.findall(line)), default=0.0)
-        short = math.ceil(len(line) / 2) * 1.0 if len(line) <= 6 else 0.0
-        least = max(least, tokens, _width(line) if len(line) <= 4 and not cell.bold else short)
+    for line in cell.text.split("\n") if cell.text else [""]:
+        least = max(least, max((_width(t) for t in _TOKEN.findall(line)), default=0.0))
+        if len(line) <= 6:
+            least = max(least, _width(line))
+        elif cell.bold:
+            least = max(least, _width(line[:math.ceil(len(line) / 2)]))
     return least
 
 
@@ -121,7 +123,6 @@ def project_table(p: Project, evaluation: Evaluation, year: int, number: int) ->
                      L(ind.level2 if level2[k] != "continue" else "", vmerge=level2[k]),
                      L(ind.level3, align="left"), L(ind.nature), L(ind.target), L(ind.unit), L(ind.actual),
                      L(fmt_score(ind.weight)), L(fmt_score(ind.score)), L(ind.reason, align="left")])
-    widths = fit_widths(rows, 10)
     total_weight = p.weights + p.execution_weight
     rows.append([L("合计", 7, bold=True), L(fmt_score(total_weight), bold=True), L(fmt_score(p.score), bold=True),
                  L(f"评价等次：{evaluation.grade(p.score)}", bold=True)])
@@ -129,6 +130,7 @@ def project_table(p: Project, evaluation: Evaluation, year: int, number: int) ->
         rows.append([L(name, bold=True), L(p.texts[key], 9, align="left")])
     people = f"项目负责人：{p.texts['leader']}　　财务负责人：{p.texts['finance_leader']}"
     rows.append([L(people, 10, align="left")])
+    widths = fit_widths(rows, 10)
     return WordTable(f"附件{number}　部门预算项目支出绩效自评表（{year}年度）", rows, widths, header_rows=1,
                      unit_line="单位：万元", subject=p.name, lead=lead, lead_widths=lead_widths,
                      keep_tail=8)  # 合计, the three conclusions and the signatures, with three indicators
@@ -151,7 +153,7 @@ def unit_table(evaluation: Evaluation, name: str, number: int) -> WordTable:
     total = evaluation.unit_total
     rows.append([L("合计", 3, bold=True), L(fmt_score(evaluation.unit_points), bold=True),
                  L(f"评价等次：{evaluation.grade(total)}", 2, bold=True), L(fmt_score(total), bold=True), L("")])
-    return WordTable(f"附件{number}　{name}整体支出绩效自评表", rows, fit_widths(rows[:-1], 8), header_rows=1,
+    return WordTable(f"附件{number}　{name}整体支出绩效自评表", rows, fit_widths(rows, 8), header_rows=1,
                      unit_line="")
 
 
