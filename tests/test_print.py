@@ -7,7 +7,6 @@ or never split; 附表8 in its two-sided layout; the workbooks' page setup and v
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import struct
