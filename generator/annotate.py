@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from .findings import ERROR, HINT, WARNING, Finding
 from .output import atomic_write
+from .workbook import apply_print_setup, print_setup
 
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", HINT: "DDEBF7"}
 REPORT_SHEET = "检查结果"
@@ -64,9 +65,8 @@ def write_check_report(workbook: Path, findings: list[Finding], target: Path) ->
     for col, width in zip("ABCDE", (6, 20, 8, 26, 90)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
-    ws.page_setup.orientation = "landscape"  # printed: one page wide
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    apply_print_setup(wb)  # the clerk's sheets print as the blank workbook does
+    print_setup(ws, 1)
     ws.auto_filter.ref = f"A1:E{max(len(findings), 1) + 1}"
     wb.active = 0
     for sheet in wb.worksheets:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .accounts import Accounts, Balance, CodedTable, Grid
-from .codes import function_classes
+from .accounts import PERSONNEL_CLASSES, Accounts, Balance, CodedTable, Grid
+from .codes import economic_codes, function_classes
 from .money import fmt_amount
 from .workbook import class_label
+
+LANDSCAPE_WIDTH_MM = 247  # type width of the landscape pages (附件 tables and 附表)
+WHOLE_TABLE_ROWS = 14
+BASIC_TABLE = "t08"  # 基本支出: printed two-sided, 人员经费 ‖ 公用经费
 
 
 @dataclass
@@ -61,6 +65,34 @@ def _coded(t: CodedTable, subject: str) -> TableGrid:
         note = f"说明：本{subject}本年度没有{t.table.fund}收入和支出，故本表无数据。"
     return TableGrid(t.table.number, t.table.title, 2 + len(cols), header, 2 if grouped else 1, body, {0},
                      {1}, {0}, [1.2, 3.6] + [1.4] * len(cols), note)
+
+
+def _basic(t: CodedTable, acc: Accounts) -> TableGrid:
+    """附表8 as published: 人员经费 rows on the left, 公用经费 rows on the right, each with its 合计.
+
+    The rows are the table's non-zero 类 and 款 (the code list says which side a code is on;
+    301/303 are 人员经费 for codes it does not know); the 合计 are the figures 六 quotes.
+    """
+    econ = economic_codes()
+    sides: dict[str, list[list[str]]] = {"人员经费": [], "公用经费": []}
+    for line in t.lines:
+        if line.values["amount"] == 0:
+            continue
+        known = econ.get(line.code)
+        kind = known.kind if known and known.kind else (
+            "人员经费" if line.code[:3] in PERSONNEL_CLASSES else "公用经费")
+        sides[kind].append([line.code, line.name, fmt_amount(line.values["amount"])])
+    left, right = sides["人员经费"], sides["公用经费"]
+    body = []
+    for i in range(max(len(left), len(right))):
+        body.append((left[i] if i < len(left) else ["", "", ""]) + (right[i] if i < len(right) else ["", "", ""]))
+    body.append(["", "人员经费合计", fmt_amount(acc.basic_total("人员经费")),
+                 "", "公用经费合计", fmt_amount(acc.basic_total("公用经费"))])
+    header = [HeaderCell("人员经费", 0, colspan=3), HeaderCell("公用经费", 3, colspan=3)]
+    header += [HeaderCell(text, i, row=1) for i, text in enumerate(["科目编码", "科目名称", "决算数"] * 2)]
+    bold = {len(body) - 1}
+    return TableGrid(t.table.number, t.table.title, 6, header, 2, body, bold, {1, 4}, {0, 3},
+                     [1.1, 3.4, 1.5, 1.1, 3.4, 1.5], t.table.note)
 
 
 def _balance(b: Balance) -> TableGrid:
@@ -152,6 +184,9 @@ class WordTable:
     note: str = ""
     unit_line: str = "单位：万元"
     subject: str = ""  # what the table is about, when the title does not say (a project's name)
+    lead: list[list[Cell]] = field(default_factory=list)  # a block printed above, as a table of its own
+    lead_widths: list[float] = field(default_factory=list)
+    keep_tail: int = 4  # the last rows travel together (with the note): no page holds only them
 
 
 def word_table(grid: TableGrid) -> WordTable:
@@ -177,7 +212,10 @@ def word_table(grid: TableGrid) -> WordTable:
         rows.append([Cell(text, 1, None,
                           "left" if j in grid.text_cols else "center" if j in grid.center_cols else "right",
                           i in grid.bold_rows) for j, text in enumerate(body)])
-    return WordTable(f"附表{grid.number}　{grid.title}", rows, grid.widths, grid.header_rows, grid.note)
+    table = WordTable(f"附表{grid.number}　{grid.title}", rows, grid.widths, grid.header_rows, grid.note)
+    if len(rows) <= WHOLE_TABLE_ROWS:  # a short table is never split over two pages
+        table.keep_tail = len(rows)
+    return table
 
 
 def appendix_tables(acc: Accounts) -> list[TableGrid]:
@@ -185,7 +223,9 @@ def appendix_tables(acc: Accounts) -> list[TableGrid]:
     out = []
     for tid in sorted(acc.tables):
         t = acc.tables[tid]
-        if isinstance(t, CodedTable):
+        if tid == BASIC_TABLE and isinstance(t, CodedTable):
+            out.append(_basic(t, acc))
+        elif isinstance(t, CodedTable):
             out.append(_coded(t, subject))
         elif isinstance(t, Balance):
             out.append(_balance(t))

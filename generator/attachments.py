@@ -1,20 +1,74 @@
 """第四部分 附件: the unit-wide and per-project self-evaluation tables (绩效自评表).
 
-Laid out like the Sichuan 2024 tables: merged label cells, the 预算执行情况 block per fund
-source, the indicator rows with 一级/二级 merged down, totals and 评价等次. Every figure
-comes from performance.evaluate(); nothing is retyped.
+Laid out like the Sichuan 2024 tables, printed on landscape pages: a project's table is a
+header block (project, targets, the 预算执行情况 per fund source) above an indicator table
+whose header row repeats on every page, with 一级/二级 merged down, totals and 评价等次.
+Column widths follow the content, so a figure or a short word never breaks mid-token.
+Every figure comes from performance.evaluate(); nothing is retyped.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from decimal import Decimal
 
-from .appendix import Cell, WordTable
+from .appendix import LANDSCAPE_WIDTH_MM, Cell, WordTable
 from .money import fmt_amount
 from .performance import EXECUTION_RULE, SOURCES, Evaluation, Project, execution_rate, fmt_rate, fmt_score
 
-PROJECT_WIDTHS = [15, 13, 17, 14, 14, 12, 13, 9, 12, 17]  # 10 columns shared by the budget and indicator blocks
-UNIT_WIDTHS = [12, 13, 20, 9, 30, 40, 9, 10]
+CELL_PT = 9  # the table text size of the template (表格文字)
+CHAR_MM = CELL_PT * 25.4 / 72
+PAD_MM = 3.2  # both cell margins plus a little air
+MAX_NATURAL_CHARS = 30  # a text column asks for at most this many characters a line
+# a run of these never breaks: figures with their unit or sign ("100.00%", "≥95%", "2024-01")
+_TOKEN = re.compile(r"[0-9A-Za-z.,%％‰≥≤＝=<>＜＞+\-/:_~～]+|.")
+
+
+def _width(text: str) -> float:
+    """Width in Chinese characters (Latin letters and digits count about half)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55 for ch in text)
+
+
+def _least(cell: Cell) -> float:
+    """The narrowest a cell may be, in characters: a short text (up to six characters, e.g.
+    "指标分值", "万人次", "评价等次：优") on one line; a longer heading on at most two lines;
+    otherwise its longest unbreakable token."""
+    least = 0.0
+    for line in cell.text.split("\n") if cell.text else [""]:
+        least = max(least, max((_width(t) for t in _TOKEN.findall(line)), default=0.0))
+        if len(line) <= 6:
+            least = max(least, _width(line))
+        elif cell.bold:
+            least = max(least, _width(line[:math.ceil(len(line) / 2)]))
+    return least
+
+
+def fit_widths(rows: list[list[Cell]], n_cols: int, total_mm: float = LANDSCAPE_WIDTH_MM) -> list[float]:
+    """Column widths in mm from the cells of one column (spanning cells do not count).
+
+    Each column gets at least its longest token; the rest of the width goes to the columns
+    whose text would otherwise wrap, in proportion to how much they wrap.
+    """
+    least = [2.0] * n_cols
+    natural = [2.0] * n_cols
+    for cells in rows:
+        c = 0
+        for cell in cells:
+            if cell.span == 1 and c < n_cols:
+                least[c] = max(least[c], _least(cell))
+                lines = cell.text.split("\n") if cell.text else [""]
+                natural[c] = max(natural[c], min(MAX_NATURAL_CHARS, max(_width(l) for l in lines)))
+            c += cell.span
+    lo = [w * CHAR_MM + PAD_MM for w in least]
+    hi = [max(a, w * CHAR_MM + PAD_MM) for a, w in zip(lo, natural)]
+    if sum(lo) >= total_mm:
+        return [w * total_mm / sum(lo) for w in lo]
+    if sum(hi) <= total_mm:  # everything fits on one line: share the spare width evenly by size
+        return [w * total_mm / sum(hi) for w in hi]
+    k = (total_mm - sum(lo)) / (sum(hi) - sum(lo))
+    return [a + (b - a) * k for a, b in zip(lo, hi)]
 
 
 def _merged_down(values: list[str]) -> list[str | None]:
@@ -38,28 +92,30 @@ def project_table(p: Project, evaluation: Evaluation, year: int, number: int) ->
     L = lambda text, span=1, **kw: Cell(text, span, align=kw.get("align", "center"), bold=kw.get("bold", False),
                                         vmerge=kw.get("vmerge"))  # noqa: E731
     label = f"{p.code}-{p.name}" if p.code else p.name
-    rows = [
-        [L("项目名称", bold=True), L(label, 9, align="left")],
-        [L("主管部门", bold=True), L(p.department, 4, align="left"), L("实施单位", bold=True),
-         L(p.implementer, 4, align="left")],
-        [L("年度目标", bold=True), L(p.texts["goal"], 9, align="left")],
-        [L("年度目标完成情况", bold=True), L(p.texts["goal_result"], 9, align="left")],
-        [L("实施内容及过程概述", bold=True), L(p.texts["content"], 9, align="left")],
+    # header block: 9 columns (label, 资金来源, three amounts, 执行率, 权重, 得分, 评分规则)
+    lead = [
+        [L("项目名称", bold=True), L(label, 8, align="left")],
+        [L("主管部门", bold=True), L(p.department, 3, align="left"), L("实施单位", bold=True, span=2),
+         L(p.implementer, 3, align="left")],
+        [L("年度目标", bold=True), L(p.texts["goal"], 8, align="left")],
+        [L("年度目标完成情况", bold=True), L(p.texts["goal_result"], 8, align="left")],
+        [L("实施内容及过程概述", bold=True), L(p.texts["content"], 8, align="left")],
         [L(f"预算执行情况（{fmt_score(p.execution_weight)}分）", bold=True, vmerge="restart"), L("资金来源", bold=True),
          L("年初预算", bold=True), L("调整后预算", bold=True), L("执行数", bold=True), L("预算执行率", bold=True),
-         L("权重", bold=True), L("得分", bold=True), L("评分规则", 2, bold=True)],
+         L("权重", bold=True), L("得分", bold=True), L("评分规则", bold=True)],
         [L("", vmerge="continue"), L("总额"), L(fmt_amount(p.total(0))), L(fmt_amount(p.total(1))),
          L(fmt_amount(p.total(2))), L(fmt_rate(p.rate)), L(fmt_score(p.execution_weight)),
-         L(fmt_score(p.execution_score)), L(EXECUTION_RULE, 2, vmerge="restart", align="left")],
+         L(fmt_score(p.execution_score)), L(EXECUTION_RULE, vmerge="restart", align="left")],
     ]
     for key, name in SOURCES:
         initial, adjusted, executed = p.sources[name]
         rate = execution_rate(executed, adjusted) if adjusted is not None and executed is not None else None
-        rows.append([L("", vmerge="continue"), L(f"其中：{name}" if key == "fiscal" else name), L(_money(initial)),
+        lead.append([L("", vmerge="continue"), L(f"其中：{name}" if key == "fiscal" else name), L(_money(initial)),
                      L(_money(adjusted)), L(_money(executed)), L(fmt_rate(rate)), L("/"), L("/"),
-                     L("", 2, vmerge="continue")])
-    rows.append([L(h, bold=True) for h in ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值",
-                                           "权重", "得分", "未完成原因分析")])
+                     L("", vmerge="continue")])
+    lead_widths = fit_widths(lead, 9)
+    rows = [[L(h, bold=True) for h in ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值",
+                                       "权重", "得分", "未完成原因分析")]]
     level1 = _merged_down([i.level1 for i in p.indicators])
     level2 = _merged_down([f"{i.level1}/{i.level2}" for i in p.indicators])
     for k, ind in enumerate(p.indicators):
@@ -74,8 +130,10 @@ def project_table(p: Project, evaluation: Evaluation, year: int, number: int) ->
         rows.append([L(name, bold=True), L(p.texts[key], 9, align="left")])
     people = f"项目负责人：{p.texts['leader']}　　财务负责人：{p.texts['finance_leader']}"
     rows.append([L(people, 10, align="left")])
-    return WordTable(f"附件{number}　部门预算项目支出绩效自评表（{year}年度）", rows, PROJECT_WIDTHS,
-                     unit_line="单位：万元", subject=p.name)
+    widths = fit_widths(rows, 10)
+    return WordTable(f"附件{number}　部门预算项目支出绩效自评表（{year}年度）", rows, widths, header_rows=1,
+                     unit_line="单位：万元", subject=p.name, lead=lead, lead_widths=lead_widths,
+                     keep_tail=8)  # 合计, the three conclusions and the signatures, with three indicators
 
 
 def unit_table(evaluation: Evaluation, name: str, number: int) -> WordTable:
@@ -95,7 +153,8 @@ def unit_table(evaluation: Evaluation, name: str, number: int) -> WordTable:
     total = evaluation.unit_total
     rows.append([L("合计", 3, bold=True), L(fmt_score(evaluation.unit_points), bold=True),
                  L(f"评价等次：{evaluation.grade(total)}", 2, bold=True), L(fmt_score(total), bold=True), L("")])
-    return WordTable(f"附件{number}　{name}整体支出绩效自评表", rows, UNIT_WIDTHS, header_rows=1, unit_line="")
+    return WordTable(f"附件{number}　{name}整体支出绩效自评表", rows, fit_widths(rows, 8), header_rows=1,
+                     unit_line="")
 
 
 def attachment_tables(evaluation: Evaluation | None, unit_name: str, year: int) -> list[WordTable]:

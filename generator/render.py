@@ -23,10 +23,10 @@ import jinja2
 from docx.enum.section import WD_ORIENT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
-from .appendix import Cell, TableGrid, WordTable, appendix_tables, word_table
+from .appendix import LANDSCAPE_WIDTH_MM, Cell, WordTable, appendix_tables, word_table
 from .attachments import attachment_tables
 from .accounts import Accounts
 from .narrative import ChartSpec, Report
@@ -77,64 +77,97 @@ def _attachments(acc: Accounts, tables: list[WordTable]) -> list[str]:
 
 
 TWIPS_PER_MM = 1440 / 25.4
-PORTRAIT_WIDTH_MM = 156  # A4 minus the 28 mm / 26 mm margins of the template
+CELL_MARGIN = '<w:tblCellMar><w:top w:w="34" w:type="dxa"/><w:left w:w="68" w:type="dxa"/>' \
+    '<w:bottom w:w="34" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar>'  # 0.6 / 1.2 mm
 
 
-def _cell_xml(cell: Cell, width: int, style_id: str) -> str:
+NOTE_BORDERS = '<w:tcBorders><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/></w:tcBorders>'
+
+
+def _cell_xml(cell: Cell, width: int, style_id: str, keep_next: bool, borders: str = "") -> str:
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if cell.span > 1:
         props += f'<w:gridSpan w:val="{cell.span}"/>'
     if cell.vmerge:
         props += '<w:vMerge w:val="restart"/>' if cell.vmerge == "restart" else "<w:vMerge/>"
-    props += '<w:vAlign w:val="center"/>'
+    props += borders + '<w:vAlign w:val="center"/>'
     runs = ""
     for k, line in enumerate(cell.text.split("\n") if cell.text else []):
         brk = "<w:br/>" if k else ""
         runs += f'<w:r>{"<w:rPr><w:b/></w:rPr>" if cell.bold else ""}{brk}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
-    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{cell.align}"/>'
+    keep = "<w:keepNext/>" if keep_next else ""
+    return (f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{style_id}"/>{keep}<w:jc w:val="{cell.align}"/>'
             f"</w:pPr>{runs}</w:p></w:tc>")
 
 
-def _table_xml(table: WordTable, widths: list[int], table_style: str, cell_style: str) -> str:
-    """The whole w:tbl in one string: building 1000+ cells through python-docx costs ~0.5 s a report."""
-    rows = []
-    for r, cells in enumerate(table.rows):
+def _table_xml(rows: list[list[Cell]], header_rows: int, widths: list[int], table_style: str, cell_style: str,
+               keep_from: int, note: str = "", note_style: str = "", keep_last: bool = False) -> str:
+    """The whole w:tbl in one string: building 1000+ cells through python-docx costs ~0.5 s a report.
+
+    Header rows repeat on every page; no row splits across pages; rows from `keep_from` on
+    keep with the next row (the last one too, if `keep_last`). The note is the table's last
+    row, without side and bottom rules: as a row it is never left alone at the top of a page
+    (Word and LibreOffice do not agree on keeping a table with the paragraph after it).
+    """
+    out = []
+    last = len(rows) - 1
+    for r, cells in enumerate(rows):
         xml, c = [], 0
+        keep = (r < header_rows or r >= keep_from) and (bool(note) or keep_last or r < last)
         for cell in cells:
-            xml.append(_cell_xml(cell, sum(widths[c:c + cell.span]), cell_style))
+            xml.append(_cell_xml(cell, sum(widths[c:c + cell.span]), cell_style, keep))
             c += cell.span
-        props = "<w:tblHeader/>" if r < table.header_rows else "<w:cantSplit/>"
-        rows.append(f'<w:tr><w:trPr>{props}</w:trPr>{"".join(xml)}</w:tr>')
+        props = "<w:cantSplit/><w:tblHeader/>" if r < header_rows else "<w:cantSplit/>"
+        out.append(f'<w:tr><w:trPr>{props}</w:trPr>{"".join(xml)}</w:tr>')
+    if note:
+        cell = _cell_xml(Cell(note, len(widths), align="left"), sum(widths), note_style, False, NOTE_BORDERS)
+        out.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{cell}</w:tr>')
     cols = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/><w:tblW w:w="{sum(widths)}" '
-            f'w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr>'
-            f'<w:tblGrid>{cols}</w:tblGrid>{"".join(rows)}</w:tbl>')
+            f'w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>{CELL_MARGIN}</w:tblPr>'
+            f'<w:tblGrid>{cols}</w:tblGrid>{"".join(out)}</w:tbl>')
 
 
-def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool) -> list:
-    """Title paragraph, unit line, the table and its note, as XML elements (placed by the caller)."""
+def _twips(widths: list[float], width_mm: float) -> list[int]:
+    total = sum(widths)
+    return [round(width_mm * w / total * TWIPS_PER_MM) for w in widths]
+
+
+def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, following: bool = False) -> list:
+    """Title paragraph, unit line and the table (after its lead block, with its note), as XML elements.
+
+    `new_page`: the table starts a page (each 附件); `following`: it follows the previous
+    table on the same page, after some space (the 附表, so short ones share a page).
+    """
     styles = doc.styles
-    total = sum(table.widths)
-    widths = [round(width_mm * w / total * TWIPS_PER_MM) for w in table.widths]
+    table_style, cell_style = styles["Table Grid"].style_id, styles["表格文字"].style_id
     out = []
     title = doc.add_paragraph(table.title, style=styles["表题"])
     # "page break before" rather than a break paragraph: a table that fills its page exactly
     # would otherwise leave an empty page behind it
     title.paragraph_format.page_break_before = new_page
+    if following:
+        title.paragraph_format.space_before = Pt(24)
     out.append(title._p)
     if table.unit_line:
         out.append(doc.add_paragraph(table.unit_line, style=styles["单位"])._p)
-    out.append(parse_xml(_table_xml(table, widths, styles["Table Grid"].style_id, styles["表格文字"].style_id)))
-    if table.note:
-        out.append(doc.add_paragraph(table.note, style=styles["表注"])._p)
+    if table.lead:  # kept whole and with the first rows of the table below it
+        out.append(parse_xml(_table_xml(table.lead, 0, _twips(table.lead_widths, width_mm), table_style,
+                                        cell_style, keep_from=0, keep_last=True)))
+        gap = doc.add_paragraph(style=styles["表格文字"])  # two adjacent tables would merge into one
+        gap.paragraph_format.keep_with_next = True
+        gap.paragraph_format.line_spacing = Pt(2)
+        out.append(gap._p)
+    keep_from = max(table.header_rows, len(table.rows) - table.keep_tail)
+    out.append(parse_xml(_table_xml(table.rows, table.header_rows, _twips(table.widths, width_mm), table_style,
+                                    cell_style, keep_from, table.note, styles["表注"].style_id)))
     return out
 
 
-def _landscape_appendix(doc, grids: list[TableGrid]) -> None:
-    """Put the closing 第五部分 heading and the tables in a landscape section."""
+def _landscape_from(doc, first, heading) -> None:
+    """Make everything from `first` to the end a landscape section (the 附件 tables and 附表)."""
     body = doc.element.body
-    heading = doc.paragraphs[-1]
-    previous = heading._p.getprevious()
+    previous = first.getprevious()
     if previous.tag != qn("w:p"):  # a table ends the portrait part: the section break needs a paragraph
         previous.addnext(doc.add_paragraph()._p)
         previous = previous.getnext()
@@ -145,9 +178,22 @@ def _landscape_appendix(doc, grids: list[TableGrid]) -> None:
     sec.page_width, sec.page_height = Mm(297), Mm(210)
     sec.top_margin, sec.bottom_margin = Mm(17), Mm(15)
     sec.left_margin, sec.right_margin = Mm(25), Mm(25)
-    for i, grid in enumerate(grids):
-        for el in _table_elements(doc, word_table(grid), 247, new_page=i > 0):
-            body.sectPr.addprevious(el)  # in order, at the end of the document
+    if first is not heading:  # 第五部分 follows the 附件 tables, on a page of its own
+        heading.get_or_add_pPr().insert(1, parse_xml(f'<w:pageBreakBefore {nsdecls("w")}/>'))
+
+
+def _core_properties(doc, acc: Accounts, title: str) -> None:
+    """Title and author from the workbook; dates fixed from the report year (same input, same bytes)."""
+    import datetime
+
+    cp = doc.core_properties
+    cp.title = title
+    cp.author = cp.last_modified_by = acc.unit.get("name") or ""
+    cp.comments = ""
+    cp.revision = 1
+    when = datetime.datetime(int(acc.unit["year"]) + 1, 1, 1)
+    cp.created = cp.modified = when
+    cp.last_printed = when
 
 
 def _set_alt_texts(doc, specs: list[ChartSpec]) -> None:
@@ -181,14 +227,28 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
     tpl.render(ctx, jinja_env=env, autoescape=True)
     doc = tpl.docx
     _set_alt_texts(doc, report.charts)
-    heading = doc.paragraphs[-1]._p  # 第五部分: the 附件 tables go before it, in the portrait part
+    heading = doc.paragraphs[-1]._p  # 第五部分: the 附件 tables go before it, in the landscape part
+    first = heading
     for i, table in enumerate(tables):
-        for el in _table_elements(doc, table, PORTRAIT_WIDTH_MM, new_page=i > 0):
+        for k, el in enumerate(_table_elements(doc, table, LANDSCAPE_WIDTH_MM, new_page=i > 0)):
             heading.addprevious(el)
-    _landscape_appendix(doc, appendix_tables(acc))
+            if i == 0 and k == 0:
+                first = el
+    _landscape_from(doc, first, heading)
+    body = doc.element.body
+    for i, grid in enumerate(appendix_tables(acc)):
+        for el in _table_elements(doc, word_table(grid), LANDSCAPE_WIDTH_MM, new_page=False, following=i > 0):
+            body.sectPr.addprevious(el)  # in order, at the end of the document
+    body.sectPr.addprevious(doc.add_paragraph()._p)  # Word wants a paragraph after the last table
+    _core_properties(doc, acc, report_title(acc))
     buf = io.BytesIO()
     doc.save(buf)
     return _deterministic(buf.getvalue())
+
+
+def report_title(acc: Accounts) -> str:
+    u = acc.unit
+    return f"{u.get('name') or ''}{u['year']}年度{u.get('subject') or '单位'}决算说明"
 
 
 def safe_name(text: str) -> str:
@@ -200,8 +260,7 @@ def write_report(report: Report, acc: Accounts, out_dir: Path) -> Written:
     """Write the .docx, the chart PNGs and the figures JSON into `out_dir`, each atomically."""
     pngs = [draw(spec) for spec in report.charts]
     docx = render_docx(report, acc, pngs)
-    u = acc.unit
-    base = safe_name(f"{u['name']}{u['year']}年度{u['subject'] or '单位'}决算说明")
+    base = safe_name(report_title(acc))
     report_path = out_dir / f"{base}.docx"
     chart_paths = [out_dir / "图表" / safe_name(f"图{spec.number}_{spec.caption}.png") for spec in report.charts]
     data_path = out_dir / f"{base}.数据.json"

@@ -38,6 +38,7 @@ ECONOMIC_BASIC_CLASSES = ("301", "302", "303", "310")
 INSTRUCTIONS = """本工作簿是生成部门（单位）决算说明的唯一数据来源。填好后运行：
     generate 工作簿.xlsx
 程序先检查数据，再计算全部数字、绘制图表，生成完整的决算说明（Word）。
+不习惯命令行的，运行 generate serve 打开网页版，在浏览器中上传本工作簿、查看检查结果并下载决算说明。
 
 填写规则：
 1. 黄色单元格由您填写；灰色单元格可以不填，程序会根据其他数据计算，填了则会核对。
@@ -181,13 +182,18 @@ def _write_coded(ws: Worksheet, table: Table, rows: list[dict]) -> None:
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)
     last = FIRST_DATA_ROW + n_rows
     dv = DataValidation(type="decimal", operator="between", formula1="-1E12", formula2="1E12",
-                        error="请输入数字（不要带单位或汉字）", errorTitle="金额格式", showErrorMessage=True)
+                        error="请输入数字（不要带单位或汉字）", errorTitle="金额格式",
+                        showErrorMessage=True, promptTitle="金额",
+                        prompt="按“单位信息”中选择的金额单位填写数字；没有发生的留空。灰色格可不填，由程序计算。",
+                        showInputMessage=True)
     dv.add(f"C{FIRST_DATA_ROW}:{get_column_letter(2 + len(cols))}{last}")
     ws.add_data_validation(dv)
     if not prefilled:
         code_dv = DataValidation(type="textLength", operator="between", formula1="3", formula2="7",
                                  error="请填写 3 位（类）、5 位（款）或 7 位（项）科目编码",
-                                 errorTitle="科目编码", showErrorMessage=True)
+                                 errorTitle="科目编码", showErrorMessage=True, promptTitle="科目编码",
+                                 prompt="填 7 位项级编码即可（如 2080501），科目名称、款、类和合计由程序补齐。",
+                                 showInputMessage=True)
         code_dv.add(f"A{FIRST_DATA_ROW + 1}:A{last}")
         ws.add_data_validation(code_dv)
 
@@ -369,17 +375,23 @@ def _write_list(ws: Worksheet, form: Form, records: list[dict]) -> None:
 
 
 def _add_validation(ws: Worksheet, f, ref: str) -> None:
+    """A drop-down or number check with a prompt shown on entering the cell and a Chinese error."""
+    title = f.label[:32]  # Excel allows 32 characters of title
     if f.kind == "choice":
         dv = DataValidation(type="list", formula1='"' + ",".join(f.choices) + '"', allow_blank=True,
-                            error="请从下拉列表中选择", showErrorMessage=True)
+                            error="请从下拉列表中选择：" + "、".join(f.choices), prompt="请从下拉列表中选择")
     elif f.kind in ("count", "year"):
         dv = DataValidation(type="whole", operator="between", formula1="0", formula2="100000000",
-                            error="请填写整数", showErrorMessage=True)
+                            error="请填写整数（不带单位），例如 28" if f.kind == "count" else "请填写四位年份，例如 2024",
+                            prompt="填写整数" if f.kind == "count" else "填写四位年份")
     elif f.kind in ("money", "number"):
         dv = DataValidation(type="decimal", operator="between", formula1="-1E12", formula2="1E12",
-                            error="请输入数字（不要带单位或汉字）", showErrorMessage=True)
+                            error="请输入数字（不要带单位或汉字）",
+                            prompt="金额按“单位信息”中选择的单位填写" if f.kind == "money" else "填写数字")
     else:
         return
+    dv.errorTitle, dv.promptTitle = title, title
+    dv.showErrorMessage = dv.showInputMessage = True
     dv.add(ref)
     ws.add_data_validation(dv)
 
@@ -394,8 +406,44 @@ def _write_instructions(ws: Worksheet, layout: Layout) -> None:
         lines.append(f"    {f.title}：{f.intro}")
     for i, line in enumerate(lines, start=1):
         ws.cell(i, 1, line)
+        ws.cell(i, 1).alignment = Alignment(wrap_text=True, vertical="top")
     ws["A1"].font = Font(bold=True, size=12)
     ws.column_dimensions["A"].width = 120
+
+
+def print_setup(ws: Worksheet, title_rows: int) -> None:
+    """A4 landscape, one page wide, the header rows repeated on every printed page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # as many pages down as needed
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = f"1:{title_rows}"
+    ws.print_area = f"A1:{get_column_letter(max(ws.max_column, 1))}{max(ws.max_row, 1)}"
+    ws.oddFooter.center.text = "&P / &N"
+
+
+def title_rows(layout: Layout, sheet: str) -> int | None:
+    """Rows to repeat when `sheet` is printed (None: not a sheet of our workbook)."""
+    if sheet == INSTRUCTIONS_TITLE:
+        return 0
+    if any(t.title == sheet for t in layout.tables):
+        return HEADER_ROWS
+    if any(f.title == sheet for f in layout.forms):
+        return FORM_FIRST_ROW - 1
+    return None
+
+
+def apply_print_setup(wb: Workbook) -> None:
+    """Page setup for every sheet of our layout (the blank workbook and the check report)."""
+    layout = load_layout()
+    for ws in wb.worksheets:
+        rows = title_rows(layout, ws.title)
+        if rows is not None:
+            print_setup(ws, rows)
 
 
 def build_workbook(data: dict | None = None) -> Workbook:
@@ -429,6 +477,7 @@ def build_workbook(data: dict | None = None) -> Workbook:
     for ws in wb.worksheets:
         if ws.title in [f.title for f in layout.forms]:
             _protect(ws)
+    apply_print_setup(wb)
     return wb
 
 

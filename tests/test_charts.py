@@ -48,6 +48,14 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def png_dpi(data: bytes) -> int:
+    """The resolution the PNG declares (pHYs chunk, pixels per metre) in dots per inch."""
+    i = data.index(b"pHYs")
+    x, y, unit = struct.unpack(">IIB", data[i + 4:i + 13])
+    assert unit == 1 and x == y
+    return round(x * 0.0254)
+
+
 def ink_fraction(data: bytes) -> float:
     from matplotlib import image
 
@@ -73,20 +81,22 @@ def render_in_subprocess(tmp_path: Path) -> dict:
 
 
 def test_bar_chart_is_png_of_page_size():
-    """bar_chart returns a PNG of 6.3 x 3.6 in at 150 dpi with something drawn on it."""
+    """bar_chart returns a PNG of 150 x 60 mm at 300 dpi (its printed size) with something drawn on it."""
     data = charts.bar_chart(*BAR_ARGS)
     assert data.startswith(PNG_SIGNATURE)
-    assert png_size(data) == (945, 540)
-    assert 5_000 < len(data) < 500_000
+    assert png_size(data) == (1771, 708)
+    assert png_dpi(data) == 300
+    assert 5_000 < len(data) < 800_000
     assert 0.02 < ink_fraction(data) < 0.6
 
 
 def test_pie_chart_is_png_of_page_size():
-    """pie_chart returns a PNG of 6.3 x 3.6 in at 150 dpi with something drawn on it."""
+    """pie_chart returns a PNG of 150 x 60 mm at 300 dpi (its printed size) with something drawn on it."""
     data = charts.pie_chart(*PIE_ARGS)
     assert data.startswith(PNG_SIGNATURE)
-    assert png_size(data) == (945, 540)
-    assert 5_000 < len(data) < 500_000
+    assert png_size(data) == (1771, 708)
+    assert png_dpi(data) == 300
+    assert 5_000 < len(data) < 800_000
     assert 0.05 < ink_fraction(data) < 0.8
 
 
@@ -194,7 +204,7 @@ def test_all_zero_bars_render():
     """A bar chart whose values are all zero renders (y axis 0 only, labels 0.00)."""
     data = charts.bar_chart(["收入", "支出"], [("2024年", [0, 0]), ("2023年", [0.0, 0.0])],
                             [["0.00", "0.00"], ["0.00", "0.00"]])
-    assert png_size(data) == (945, 540)
+    assert png_size(data) == (1771, 708)
 
 
 def test_single_category_and_many_categories_render():
@@ -213,7 +223,7 @@ def test_single_category_and_many_categories_render():
 def test_single_wedge_pie_renders():
     """A pie with one wedge (100.00%) renders."""
     data = charts.pie_chart(["一般公共预算财政拨款收入"], [1555.91], ["100.00%"])
-    assert png_size(data) == (945, 540)
+    assert png_size(data) == (1771, 708)
 
 
 def test_pie_with_zero_and_tiny_wedges_renders():

@@ -10,7 +10,10 @@ the template; sentences with numbers come from generator/narrative.py.
 
 from __future__ import annotations
 
+import io
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -23,6 +26,28 @@ from docx.shared import Mm, Pt
 OUT = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
 BODY_FONT = "仿宋_GB2312"
 LATIN_FONT = "Times New Roman"
+
+# The fonts the report names, each with the font Word/WPS substitutes when it is missing
+# (w:altName in the font table), and that font's own substitute: a PC without the *_GB2312
+# fonts shows 仿宋/楷体 (Windows' own), a PC without those the Latin-named fonts of
+# Windows, and charset 86 (GB2312) keeps any further substitution in a Chinese font, never
+# a Japanese one. README (开发) describes the same chain.
+FONT_CHAIN = {
+    "仿宋_GB2312": "仿宋",
+    "仿宋": "FangSong",
+    "黑体": "SimHei",
+    "楷体_GB2312": "楷体",
+    "楷体": "KaiTi",
+    "方正小标宋简体": "华文中宋",
+    "华文中宋": "宋体",
+    "宋体": "SimSun",
+}
+PANOSE = {  # the published PANOSE numbers of the Windows fonts; the GB2312 names share them
+    "仿宋_GB2312": "02010609030101010101", "仿宋": "02010609060101010101", "黑体": "02010609060101010101",
+    "楷体_GB2312": "02010609030101010101", "楷体": "02010609060101010101", "方正小标宋简体": "02000000000000000000",
+    "华文中宋": "02010600040101010101", "宋体": "02010600030101010101",
+}
+CJK_FAMILY = {"黑体": "modern", "华文中宋": "auto", "方正小标宋简体": "script"}
 
 
 def set_fonts(style, east_asia: str, size: float, bold: bool = False, latin: str = LATIN_FONT) -> None:
@@ -118,6 +143,72 @@ def page_number_footer(section) -> None:
     run(" —")
 
 
+def font_table() -> str:
+    """word/fontTable.xml: Times New Roman and the Chinese fonts with their substitutes."""
+    fonts = ['<w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/><w:charset w:val="00"/>'
+             '<w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>']
+    for name, alt in FONT_CHAIN.items():
+        fonts.append(f'<w:font w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{PANOSE[name]}"/>'
+                     f'<w:charset w:val="86"/><w:family w:val="{CJK_FAMILY.get(name, "modern")}"/>'
+                     '<w:pitch w:val="fixed"/></w:font>')
+    for alt in ("FangSong", "SimHei", "KaiTi", "SimSun"):
+        fonts.append(f'<w:font w:name="{alt}"><w:charset w:val="86"/><w:family w:val="modern"/>'
+                     '<w:pitch w:val="fixed"/></w:font>')
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            + "".join(fonts) + "</w:fonts>")
+
+
+def chinese_theme(theme: str) -> str:
+    """The theme's font scheme in Chinese: Latin Times New Roman, East-Asian 黑体/仿宋_GB2312.
+
+    python-docx's theme names Calibri/Cambria and, for scripts, Japanese fonts first; styles
+    here set explicit fonts, but anything that falls back to the theme must still be Chinese.
+    """
+    def scheme(kind: str, ea: str) -> str:
+        return (f"<a:{kind}><a:latin typeface=\"{LATIN_FONT}\"/><a:ea typeface=\"{ea}\"/><a:cs typeface=\"\"/>"
+                f"<a:font script=\"Hans\" typeface=\"{ea}\"/></a:{kind}>")
+    fonts = f'<a:fontScheme name="公文">{scheme("majorFont", "黑体")}{scheme("minorFont", BODY_FONT)}</a:fontScheme>'
+    return re.sub(r"<a:fontScheme.*?</a:fontScheme>", fonts, theme, count=1, flags=re.S)
+
+
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           "<Application>决算说明生成器</Application></Properties>")
+
+
+def finish_package(data: bytes) -> bytes:
+    """Replace python-docx's font table, theme and app properties; drop its blank thumbnail.
+
+    Also declares Chinese as the theme's East-Asian language (python-docx says ja-JP, which
+    makes LibreOffice pick Japanese glyph shapes).
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            name = info.filename
+            if name == "docProps/thumbnail.jpeg":
+                continue
+            body = src.read(name)
+            if name == "word/fontTable.xml":
+                body = font_table().encode()
+            elif name == "word/theme/theme1.xml":
+                body = chinese_theme(body.decode()).encode()
+            elif name == "docProps/app.xml":
+                body = APP_XML.encode()
+            elif name == "word/settings.xml":
+                body = re.sub(rb'<w:themeFontLang [^>]*/>',
+                              b'<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>', body)
+            elif name == "_rels/.rels":
+                body = re.sub(rb'<Relationship [^>]*thumbnail[^>]*/>', b"", body)
+            elif name == "[Content_Types].xml":
+                body = re.sub(rb'<Default Extension="jpeg"[^>]*/>', b"", body)
+            dst.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), body,
+                         compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 def build() -> Path:
     doc = Document()
     clean_doc_defaults(doc)
@@ -134,18 +225,21 @@ def build() -> Path:
         "body": doc.styles["Normal"],
         "figure": paragraph_style(doc, "图", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
                                   keep_next=True, line=None),
+        # unit line + 60 mm chart + caption stay under a third of the type area (225 mm), so a
+        # chart pushed to the next page never leaves more than a third of a page empty
         "caption": paragraph_style(doc, "图题", BODY_FONT, 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-                                   after=6),
+                                   after=3, line=20),
         "unit": paragraph_style(doc, "单位", BODY_FONT, 12, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False,
-                                keep_next=True, line=20),
+                                keep_next=True, line=16),
         "table_title": paragraph_style(doc, "表题", "黑体", 14, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
                                        keep_next=True, line=22),
         "table_note": paragraph_style(doc, "表注", BODY_FONT, 10.5, indent=False, line=16, after=6),
         "cell": paragraph_style(doc, "表格文字", BODY_FONT, 9, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False,
-                                line=11),
+                                line=13),  # 9 pt on 13 pt lines: glyphs clear of the rules
     }
     for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
         st = doc.styles[name]
+        st.font.bold = True  # the hierarchy must not rest on the font alone (it may be substituted)
         st.font.color.rgb = None
         st.font.italic = False
         rpr = st.element.get_or_add_rPr()
@@ -242,9 +336,11 @@ def build() -> Path:
     p("{%p endfor %}")
     p("第五部分　附表", "part")
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    doc.core_properties.author = ""
-    doc.core_properties.title = "决算说明"
-    doc.save(OUT)
+    cp = doc.core_properties  # render.py fills title, author and dates from the workbook
+    cp.author = cp.title = cp.comments = cp.last_modified_by = ""
+    buf = io.BytesIO()
+    doc.save(buf)
+    OUT.write_bytes(finish_package(buf.getvalue()))
     return OUT
 
 
