@@ -104,7 +104,7 @@ def table_figures(tables: dict[int, list[list[str]]]) -> dict[str, list[tuple[st
     add("一般公共预算财政拨款支出", "附表7 合计", _column(tables.get(7, []), "合计"))
     add("一般公共预算财政拨款基本支出", "附表7 基本支出", _column(tables.get(7, []), "基本支出"))
     t8 = tables.get(8, [])
-    add("一般公共预算财政拨款基本支出", "附表8 合计", _row(t8, "合计"))
+    add("一般公共预算财政拨款基本支出", "附表8 合计", _row(t8, "合计"))  # layouts that print one
     add("人员经费", "附表8 人员经费合计", _row(t8, "人员经费合计"))
     add("公用经费", "附表8 公用经费合计", _row(t8, "公用经费合计"))
     t13 = tables.get(13, [])
