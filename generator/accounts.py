@@ -91,6 +91,7 @@ class Accounts:
     findings: list[Finding] = field(default_factory=list)
     lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # every list sheet by id
     evaluation: Any = None  # performance.Evaluation
+    forms: dict[str, dict[str, Any]] = field(default_factory=dict)  # every form sheet by id
 
     def basic_by_kind(self) -> dict[str, list[Line]]:
         """Non-zero rows of the 基本支出 table as 人员经费 and 公用经费 (the code list's kind;
@@ -380,4 +381,4 @@ def resolve(raw: RawWorkbook) -> Accounts:
     findings.extend(evaluation.findings)
     return Accounts(unit=forms["unit"], prior=prior, reasons=forms["reasons"], sg=sg, other=forms["other"],
                     budget=lists["budget"], performance=lists["performance"], tables=tables, refs=refs,
-                    findings=findings, lists=lists, evaluation=evaluation)
+                    findings=findings, lists=lists, evaluation=evaluation, forms=forms)
