@@ -64,7 +64,7 @@ class Template:
         return grade(total, self.grades) if total >= self.grades[-1][1] else self.lowest
 
 
-FORMULA_KEYS = ("limit", "deduct", "target", "bands", "scores")
+FORMULA_KEYS = ("limit", "deduct", "target", "bands", "scores", "numerator")
 
 
 def _dec(value) -> Decimal:
@@ -86,7 +86,8 @@ def templates() -> dict[tuple[str, str], Template]:
                 if key in i:
                     v = i[key]
                     params.append((key, tuple(tuple(_dec(x) for x in b) for b in v) if key == "bands"
-                                   else tuple(_dec(x) for x in v) if key == "scores" else _dec(v)))
+                                   else tuple(_dec(x) for x in v) if key == "scores"
+                                   else v if isinstance(v, str) else _dec(v)))
             specs.append(Spec(i["level1"], i["level2"], i["level3"], _dec(i["points"]), i.get("explanation", ""),
                               i.get("standard", ""), i.get("formula", ""), i.get("figure", ""), tuple(params)))
         grades = tuple((name, _dec(low)) for name, low in raw["grades"])
@@ -219,7 +220,7 @@ class Figures:
     def entered_percent(self, spec, entered):
         if entered is None:
             return self._value_needed(spec, "百分数")
-        return Figure(entered, f"{spec.level3}{fmt_percent(entered)}（填报数）", value=entered)
+        return Figure(entered, "填报数", value=entered)
 
     def project_funds(self, spec, entered):
         plan = self.project.total(1)
@@ -228,7 +229,8 @@ class Figures:
             return self._value_needed(spec, "到位资金金额")
         if plan == 0:
             return Figure(missing=f"“项目绩效自评”表中“{self.project.name}”的调整后预算数（为0）")
-        return Figure(_ratio(got, plan), f"{fmt_amount(got)}万元÷计划投入{fmt_amount(plan)}万元", value=got)
+        what = spec.param("numerator", "到位资金")
+        return Figure(_ratio(got, plan), f"{what}{fmt_amount(got)}万元÷计划投入资金{fmt_amount(plan)}万元", value=got)
 
 
 # ------------------------------------------------------------------ scoring rules
@@ -253,10 +255,10 @@ def apply(spec: Spec, fig: Figure) -> tuple[Decimal, str]:
     if kind == "cap":
         limit, deduct = spec.param("limit"), spec.param("deduct")
         if rate <= limit:
-            return p, f"不超过{fmt_score(limit)}%，得{full}分"
+            return p, f"{'不高于0' if limit == 0 else f'不超过{fmt_score(limit)}%'}，得{full}分"
         over = round2(rate - limit)
         score = max(ZERO, round2(p - over * deduct))
-        return score, f"超过{fmt_score(limit)}%计{fmt_score(over)}个百分点，每个扣{fmt_score(deduct)}分，得{fmt_score(score)}分"
+        return score, f"{'高于0' if limit == 0 else f'超过{fmt_score(limit)}%'}计{fmt_score(over)}个百分点，每个扣{fmt_score(deduct)}分，得{fmt_score(score)}分"
     if kind == "floor":
         target, deduct = spec.param("target"), spec.param("deduct")
         if rate >= target:
@@ -272,7 +274,7 @@ def apply(spec: Spec, fig: Figure) -> tuple[Decimal, str]:
     if kind == "bands_max":
         for bound, score in spec.param("bands"):
             if rate <= bound:
-                return score, f"不超过{fmt_score(bound)}%，得{fmt_score(score)}分"
+                return score, f"{'为0' if bound == 0 else f'不超过{fmt_score(bound)}%'}，得{fmt_score(score)}分"
         return ZERO, f"超过{fmt_score(spec.param('bands')[-1][0])}%，得0分"
     if kind == "ratio":
         if rate >= HUNDRED:
