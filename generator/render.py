@@ -15,7 +15,7 @@ import json
 import re
 import zipfile
 from xml.sax.saxutils import escape
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -44,9 +44,10 @@ class Written:
     report: Path
     charts: list[Path]
     data: Path
+    selfeval: list[Path] = field(default_factory=list)  # 绩效自评报告 (整体, 专项), when the workbook asks
 
     def all(self) -> list[Path]:
-        return [self.report, *self.charts, self.data]
+        return [p for p in (self.report, *self.charts, self.data, *self.selfeval) if p is not None]
 
 
 def template_path() -> Path:
@@ -117,11 +118,12 @@ def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool) -> l
     total = sum(table.widths)
     widths = [round(width_mm * w / total * TWIPS_PER_MM) for w in table.widths]
     out = []
-    title = doc.add_paragraph(table.title, style=styles["表题"])
-    # "page break before" rather than a break paragraph: a table that fills its page exactly
-    # would otherwise leave an empty page behind it
-    title.paragraph_format.page_break_before = new_page
-    out.append(title._p)
+    if table.title:  # an untitled table (a form laid out as a table) gets no empty title line
+        title = doc.add_paragraph(table.title, style=styles["表题"])
+        # "page break before" rather than a break paragraph: a table that fills its page exactly
+        # would otherwise leave an empty page behind it
+        title.paragraph_format.page_break_before = new_page
+        out.append(title._p)
     if table.unit_line:
         out.append(doc.add_paragraph(table.unit_line, style=styles["单位"])._p)
     out.append(parse_xml(_table_xml(table, widths, styles["Table Grid"].style_id, styles["表格文字"].style_id)))

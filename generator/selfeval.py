@@ -299,6 +299,7 @@ class Row:
     working: str  # for a computed score: figures = rate; rule → score
     note: str  # the clerk's 扣分原因和其他说明
     ref: str = ""
+    value: Any = None  # the figure a computed score used (e.g. 实际到位资金, in 万元)
 
     @property
     def remark(self) -> str:
@@ -404,7 +405,7 @@ def _sheet(acc, template: Template, target: str, entries: list[dict], project=No
                                         f"{label}的“{s.level3}”填写的得分 {fmt_score(entered)} 与按公式计算的 "
                                         f"{fmt_score(score)} 不一致；报告使用计算结果（{working}）"))
             rows.append(Row(s.level1, s.level2, s.level3, points, s.explanation, s.standard, score, True, working, note,
-                            where))
+                            where, fig.value))
             continue
         if entered is None:
             findings.append(Finding("SELF-SCORE", ERROR, where, f"{label}的“{s.level3}”需人工评分，请在{SCORES_SHEET}中填写自评得分"))
@@ -460,6 +461,13 @@ def evaluate_selfeval(acc) -> SelfEvaluation:
     if form.get("overall_template"):
         entries = [e for e in scores if _key(e.get("target")) == OVERALL]
         overall = _sheet(acc, catalogue[(OVERALL, form["overall_template"])], OVERALL, entries)
+        t01 = acc.tables["t01"]
+        nontax = form.get("special_nontax") or ZERO
+        room = t01.income_bottom["year_total"] - t01.income["gpb"] - t01.income["fund"]
+        if nontax > room:
+            overall.findings.append(Finding("SELF-FIGURE", ERROR, acc.refs.get(f"{FORM}.special_nontax", FORM),
+                                            f"纳入专户管理的非税收入拨款 {fmt_amount(nontax)} 万元超过了财政拨款以外的本年收入 "
+                                            f"{fmt_amount(room)} 万元（收入情况表的“其他收入”将为负数）"))
     sheets = []
     names = set()
     ref_project = acc.refs.get(f"{FORM}.project_template", "绩效自评报告")
