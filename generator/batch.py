@@ -164,7 +164,8 @@ def run_job(job: Job) -> dict[str, Any]:
                          "traceback": traceback.format_exc(), "findings": [], "files": []}
     acc = outcome.accounts
     findings = [f.as_dict() for f in outcome.findings]
-    status = "错误" if outcome.forced else ("警告" if any(f["severity"] == WARNING for f in findings) else "成功")
+    status = "错误" if outcome.forced else ("警告" if outcome.notes or any(f["severity"] == WARNING for f in findings)
+                                          else "成功")
     result |= {"status": status, "message": "", "findings": findings, "unit": acc.unit.get("name") or "",
                "code": acc.unit.get("code") or "", "figures": key_figures(acc),
                "files": [str(p) for p in outcome.written.all()]}

@@ -56,8 +56,10 @@ def generate(path: Path, out_root: Path, force: bool = False, previous: Previous
         unwritable = [f for f in findings if f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") and f.severity == "错误"]
         if unwritable:  # no report can be written without these, --force or not
             raise CheckFailed(f"缺少报告必需的单位信息（{unwritable[0].ref}：{unwritable[0].message}），无法生成报告")
-        if has_errors(findings) and not force:
-            raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in findings)} 处错误，未生成报告；"
+        # an 错误 in a 绩效自评 score sheet stops that report only (write_selfeval leaves it out), not the 决算说明
+        blocking = [f for f in findings if not f.rule.startswith("SELF-") or only_selfeval]
+        if has_errors(blocking) and not force:
+            raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in blocking)} 处错误，未生成报告；"
                               "请按上面的提示修改后重试（或加 --force 强制生成）")
         target = out_dir or output_dir(path, out_root)
         if only_selfeval:
@@ -76,5 +78,5 @@ def generate(path: Path, out_root: Path, force: bool = False, previous: Previous
     except GeneratorError as exc:
         exc.findings, exc.accounts = findings, acc
         raise
-    return Outcome(findings + (report.findings if report else []), written, forced=has_errors(findings), accounts=acc,
+    return Outcome(findings + (report.findings if report else []), written, forced=has_errors(blocking), accounts=acc,
                    report=report, notes=notes)

@@ -220,7 +220,7 @@ class Figures:
     def entered_percent(self, spec, entered):
         if entered is None:
             return self._value_needed(spec, "百分数")
-        return Figure(entered, "填报数", value=entered)
+        return Figure(entered, f"填报{spec.level3}", value=entered)
 
     def project_funds(self, spec, entered):
         plan = self.project.total(1)

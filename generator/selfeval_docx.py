@@ -255,8 +255,8 @@ def project_scores_table(sheet: Sheet) -> WordTable:
     total = fmt_score(sheet.points)
     rows.append([L("总分", bold=True), L(total, bold=True), L(""), L(total, bold=True), L(""), L(total, bold=True),
                  L(""), L(f"等级：{sheet.grade}", bold=True), L(fmt_score(sheet.total), bold=True), L("")])
-    return WordTable(f"{sheet.target} {t.title}", rows, [6, 5, 8, 5, 11, 5, 27, 33, 6, 26], header_rows=1,
-                     unit_line="")
+    return WordTable(f"附件　{t.title}", rows, [6, 5, 8, 5, 11, 5, 27, 33, 6, 26], header_rows=1,
+                     unit_line=f"项目名称：{sheet.target}", subject=sheet.target)
 
 
 # ------------------------------------------------------------------ texts

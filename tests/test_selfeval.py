@@ -117,15 +117,17 @@ def test_reference_scores_add_up_to_96_6(minimal_data, make_workbook, tmp_path):
 
 
 def test_typed_total_that_disagrees_blocks_the_report(minimal_data, make_workbook, tmp_path):
-    """绩效管理 says 96 while the score sheet adds up to 96.6: an 错误, and no report is written."""
+    """绩效管理 says 96 while the score sheet adds up to 96.6: an 错误; that report is not written
+    (not even with --force), the 决算说明 is."""
     path = make_workbook(selfeval_data(minimal_data, performance=[{"name": "测试项目", "scope": "项目", "score": D(96)}]))
     [f] = self_findings(path)
     assert f.rule == "SELF-TOTAL" and f.severity == "错误" and "96.6" in f.message and " 96 分" in f.message
+    for force in (False, True):
+        outcome = generate(path, tmp_path / "out", force=force)
+        assert outcome.written.selfeval == [] and "“测试项目”专项绩效自评报告的评分表有错误" in outcome.notes[0]
+        assert outcome.written.report.exists()
     with pytest.raises(CheckFailed):
-        generate(path, tmp_path / "out")
-    outcome = generate(path, tmp_path / "out", force=True)
-    assert outcome.written.selfeval == [] and "未生成" in outcome.notes[0]
-    assert outcome.written.report.exists()  # the 决算说明 itself is written with --force
+        generate(path, tmp_path / "out", only_selfeval=True)
 
 
 def test_score_above_points_weights_and_missing_figures(minimal_data, make_workbook):
