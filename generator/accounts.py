@@ -103,6 +103,7 @@ class Accounts:
     evaluation: Any = None  # performance.Evaluation
     identities: list[Identity] = field(default_factory=list)  # judged by the check (identities.py)
     derived_balances: list[Source] = field(default_factory=list)
+    forms: dict[str, dict[str, Any]] = field(default_factory=dict)  # every form sheet by id
 
     def basic_by_kind(self) -> dict[str, list[Line]]:
         """Non-zero rows of the 基本支出 table as 人员经费 and 公用经费 (the code list's kind;
@@ -574,4 +575,4 @@ def resolve(raw: RawWorkbook) -> Accounts:
     return Accounts(unit=forms["unit"], prior=prior, reasons=forms["reasons"], sg=sg, other=forms["other"],
                     budget=lists["budget"], performance=lists["performance"], tables=tables, refs=refs,
                     findings=findings, lists=lists, evaluation=evaluation, identities=rs.identities,
-                    derived_balances=rs.derived_balances)
+                    derived_balances=rs.derived_balances, forms=forms)

@@ -91,7 +91,8 @@ def environment_hashes() -> dict[str, str]:
 
     data = resources.files("generator").joinpath("data")
     return {
-        "template": digest([Path(str(resources.files("generator.templates").joinpath("report.docx")))]),
+        "template": digest([Path(str(f)) for f in resources.files("generator.templates").iterdir()
+                            if f.name.endswith(".docx")]),
         "version": __version__,
         "data": digest([Path(str(f)) for f in data.iterdir() if f.name.endswith((".csv", ".toml"))]),
     }
@@ -107,6 +108,7 @@ class Job:
     force: bool
     previous: Any = None  # a PreviousIndex (built once in the main process), or None
     old_data: Path | None = None  # the data JSON of the last good report, for the change report
+    selfeval: bool = True  # also the 绩效自评报告 the workbook asks for
 
 
 def key_figures(acc) -> dict[str, str]:
@@ -146,7 +148,8 @@ def run_job(job: Job) -> dict[str, Any]:
     result: dict[str, Any] = {"workbook": str(job.workbook), "relative": str(job.relative), "out_dir": str(job.out_dir)}
     old = _load_json(job.old_data)
     try:
-        outcome = generate(job.workbook, job.out_dir.parent, force=job.force, previous=job.previous, out_dir=job.out_dir)
+        outcome = generate(job.workbook, job.out_dir.parent, force=job.force, previous=job.previous, out_dir=job.out_dir,
+                           selfeval=job.selfeval)
     except GeneratorError as exc:
         from .errors import OutputError
 
@@ -161,10 +164,13 @@ def run_job(job: Job) -> dict[str, Any]:
                          "traceback": traceback.format_exc(), "findings": [], "files": []}
     acc = outcome.accounts
     findings = [f.as_dict() for f in outcome.findings]
-    status = "错误" if outcome.forced else ("警告" if any(f["severity"] == WARNING for f in findings) else "成功")
+    status = "错误" if outcome.forced else ("警告" if outcome.notes or any(f["severity"] == WARNING for f in findings)
+                                          else "成功")
     result |= {"status": status, "message": "", "findings": findings, "unit": acc.unit.get("name") or "",
                "code": acc.unit.get("code") or "", "figures": key_figures(acc),
                "files": [str(p) for p in outcome.written.all()]}
+    if outcome.notes:
+        result["message"] = "；".join(outcome.notes)
     if old is not None:
         new = _load_json(outcome.written.data)
         changes = change_report(old, new)
@@ -234,7 +240,8 @@ def _warm_worker() -> None:
 
 def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force: bool = False,
               previous: list[Path] | None = None,
-              progress: Callable[[dict[str, Any] | None, int, int], None] | None = None) -> BatchResult:
+              progress: Callable[[dict[str, Any] | None, int, int], None] | None = None,
+              selfeval: bool = True) -> BatchResult:
     """Generate every workbook under `paths` into `out_root`; see the module docstring."""
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
@@ -258,7 +265,7 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
     results: list[dict[str, Any]] = []
     for workbook, rel in discover(paths, out_root):
         key = str(rel)
-        stamp = env | {"workbook": content_hash(workbook), "previous": prev_hash}
+        stamp = env | {"workbook": content_hash(workbook), "previous": prev_hash, "selfeval": selfeval}
         entry = units.get(key)
         current = (entry is not None and entry.get("stamp") == stamp
                    and (entry["result"]["status"] != "错误" or entry["result"].get("cacheable"))
@@ -270,7 +277,7 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
         old_data = None
         files = (entry or {}).get("result", {}).get("files") or (entry or {}).get("result", {}).get("last_good_files") or []
         old_data = next((Path(f) for f in files if f.endswith(".数据.json")), None)
-        job = Job(workbook, rel, output_dir(workbook, out_root, rel), force, index, old_data)
+        job = Job(workbook, rel, output_dir(workbook, out_root, rel), force, index, old_data, selfeval)
         todo.append((job, stamp))
 
     last_save = [0.0]

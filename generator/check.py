@@ -20,6 +20,7 @@ from .codes import economic_codes
 from .findings import ERROR, HINT, SEVERITY_ORDER, WARNING, Finding
 from .layout import load_layout
 from .money import ZERO, fmt_amount, percent
+from .selfeval import selfeval_findings
 
 RULES: dict[str, str] = {
     "READ-AMOUNT": "金额单元格必须是数字；带千分位、全角数字的按数字读取并提示",
@@ -66,6 +67,11 @@ RULES: dict[str, str] = {
     "READ-MERGED": "数据区域中不能有合并单元格",
     "TEXT-PLACEHOLDER": "文字中不能留有“XXX”“（具体工作）”等占位内容",
     "GLOSSARY-MISSING": "表中出现的科目没有现成的名词解释时提示",
+    "SELF-ITEM": "绩效自评报告：评价对象须为“整体”或“专项自评”表中的项目，三级指标须在所选评分表中（新增指标须填一级指标和分值）",
+    "SELF-SCORE": "绩效自评报告：人工评分的指标须填自评得分，且在 0 至分值之间；填写的得分与按公式计算的不一致时提示",
+    "SELF-WEIGHT": "绩效自评报告：评分表各指标分值合计为 100",
+    "SELF-FIGURE": "绩效自评报告：按公式计分的指标须有所需的数字（如编制人数、上年“三公”经费、实际值）",
+    "SELF-TOTAL": "绩效自评报告：评分表合计与决算说明中同一评价对象的自评得分一致",
 }
 
 
@@ -267,7 +273,8 @@ def _placeholders(acc: Accounts, findings: list[Finding], pattern: re.Pattern) -
                 for f in form.fields:
                     _placeholder(rec.get(f.key), rec["_refs"][f.key], f.label, findings, pattern)
             continue
-        values = {"unit": acc.unit, "prior": acc.prior, "reasons": acc.reasons, "sg": acc.sg, "other": acc.other}[form.id]
+        values = {"unit": acc.unit, "prior": acc.prior, "reasons": acc.reasons, "sg": acc.sg, "other": acc.other}.get(
+            form.id, acc.forms.get(form.id, {}))
         for f in form.fields:
             _placeholder(values.get(f.key), acc.refs[f"{form.id}.{f.key}"], f.label, findings, pattern)
 
@@ -428,6 +435,7 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     _changes(acc, rs.findings, settings)
     _budgets(acc, rs.findings)
     _project_execution(acc, rs.findings)
+    rs.findings.extend(selfeval_findings(acc))
     unique = list(dict.fromkeys(rs.findings))
     return sorted(unique, key=lambda f: SEVERITY_ORDER[f.severity])
 

@@ -48,7 +48,7 @@ class DefaultGroup(ChineseHelp, click.Group):
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):
-        return ["run", "init", "check", "serve"]
+        return ["run", "init", "check", "自评", "serve"]
 
     def main(self, *args, **kwargs):
         """click's own usage errors (English, status 2) become one Chinese sentence and status 1."""
@@ -107,6 +107,7 @@ def main(ctx):
       generate 工作簿.xlsx            检查并生成决算说明，写入 output/ 文件夹
       generate init 空白工作簿.xlsx    生成待填写的空白工作簿
       generate check 工作簿.xlsx      只检查，不生成
+      generate 自评 工作簿.xlsx       只生成绩效自评报告（整体支出、专项）
       generate serve                 打开网页版（在浏览器中上传工作簿、下载报告）
     """
     if ctx.invoked_subcommand is None:
@@ -123,16 +124,20 @@ def main(ctx):
               help="批量时同时处理的进程数，默认为本机 CPU 核数")
 @click.option("--previous", "previous", type=click.Path(path_type=Path, exists=True), default=None,
               help="上年的工作簿（文件或文件夹）：按单位编码、其次按单位名称取上年数")
+@click.option("--no-selfeval", "no_selfeval", is_flag=True,
+              help="不生成绩效自评报告（即使工作簿的“绩效自评报告”表选择了评分表）")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def run(workbooks: tuple[Path, ...], output: Path, force: bool, jobs: int | None, previous: Path | None):
+def run(workbooks: tuple[Path, ...], output: Path, force: bool, jobs: int | None, previous: Path | None,
+        no_selfeval: bool):
     """检查工作簿并生成决算说明（可直接写 generate 工作簿.xlsx）。
 
+    工作簿的“绩效自评报告”表选择了评分表时，同时生成整体支出和专项绩效自评报告。
     给出一个文件夹或多个工作簿时批量处理：只重新生成有变动的单位，并写出 汇总.xlsx。
     """
     if len(workbooks) == 1 and not workbooks[0].is_dir():
-        _run_one(workbooks[0], output, force, previous)
+        _run_one(workbooks[0], output, force, previous, selfeval=not no_selfeval)
     else:
-        _run_many(list(workbooks), output, force, jobs, previous)
+        _run_many(list(workbooks), output, force, jobs, previous, selfeval=not no_selfeval)
 
 
 def _previous_paths(previous: Path | None) -> list[Path]:
@@ -141,13 +146,15 @@ def _previous_paths(previous: Path | None) -> list[Path]:
     return [p for p, _ in discover([previous])] if previous else []
 
 
-def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None) -> None:
+def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None, selfeval: bool = True,
+             only_selfeval: bool = False) -> None:
     from .pipeline import generate  # heavy imports only when needed
     from .previous import PreviousIndex
 
     try:
         index = PreviousIndex(_previous_paths(previous)) if previous else None
-        outcome = generate(workbook, output, force=force, previous=index)
+        outcome = generate(workbook, output, force=force, previous=index, selfeval=selfeval,
+                           only_selfeval=only_selfeval)
     except GeneratorError as exc:
         if exc.__class__.__name__ == "CheckFailed":
             _print_findings(exc.findings)
@@ -156,11 +163,14 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None) -
     _print_findings(outcome.findings)
     if outcome.forced:
         click.echo("注意：工作簿有错误，按 --force 要求仍然生成了报告，报告中的数字可能不一致。", err=True)
+    for note in outcome.notes:
+        click.echo(f"注意：{note}", err=True)
     for path in outcome.written.all():
         click.echo(f"已写入 {path}")
 
 
-def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, previous: Path | None) -> None:
+def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, previous: Path | None,
+              selfeval: bool = True) -> None:
     from .batch import SUMMARY, run_batch
 
     from .batch import discover
@@ -183,7 +193,7 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
 
         try:
             result = run_batch(paths, output, jobs=jobs, force=force, previous=_previous_paths(previous),
-                               progress=progress)
+                               progress=progress, selfeval=selfeval)
         except GeneratorError as exc:
             _fail(str(exc))
             return
@@ -263,6 +273,20 @@ def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amoun
         n = {s: sum(f.severity == s for f in findings) for s in ("错误", "警告", "提示")}
         click.echo(f"检查完成：错误 {n['错误']} 处，警告 {n['警告']} 处，提示 {n['提示']} 处。")
     sys.exit(1 if has_errors(findings) else 0)
+
+
+@main.command("自评", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
+              show_default=True, help="报告输出文件夹（与决算说明相同的 output/<工作簿名>/）")
+@click.option("--force", is_flag=True, help="工作簿其他表有错误时仍生成（评分表本身有错误的报告仍不生成）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def selfeval_cmd(workbook: Path, output: Path, force: bool):
+    """只生成绩效自评报告：整体支出绩效自评报告和“专项自评”表中各项目的专项绩效自评报告。
+
+    评分表在工作簿的“绩效自评报告”表中选择；需人工评分的指标和公式所需的实际值填在“自评评分表”。
+    """
+    _run_one(workbook, output, force, None, only_selfeval=True)
 
 
 @main.command("serve", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .accounts import Accounts, resolve
@@ -22,6 +22,7 @@ class Outcome:
     forced: bool = False
     accounts: Accounts | None = None
     report: Report | None = None
+    notes: list[str] = field(default_factory=list)  # self-evaluation reports left out, and why
 
 
 def load(path: Path, settings: Settings | None = None, previous: PreviousIndex | None = None
@@ -47,19 +48,35 @@ def output_dir(workbook: Path, root: Path, relative: Path | None = None) -> Path
 
 
 def generate(path: Path, out_root: Path, force: bool = False, previous: PreviousIndex | None = None,
-             out_dir: Path | None = None) -> Outcome:
-    """Check the workbook and, unless it has 错误 (or `force`), write its report."""
+             out_dir: Path | None = None, selfeval: bool = True, only_selfeval: bool = False) -> Outcome:
+    """Check the workbook and, unless it has 错误 (or `force`), write its report and the
+    绩效自评报告 it asks for (`selfeval`; `only_selfeval` writes those alone: generate 自评)."""
     acc, findings = load(path, previous=previous)
     try:
         unwritable = [f for f in findings if f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") and f.severity == "错误"]
         if unwritable:  # no report can be written without these, --force or not
             raise CheckFailed(f"缺少报告必需的单位信息（{unwritable[0].ref}：{unwritable[0].message}），无法生成报告")
-        if has_errors(findings) and not force:
-            raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in findings)} 处错误，未生成报告；"
+        # an 错误 in a 绩效自评 score sheet stops that report only (write_selfeval leaves it out), not the 决算说明
+        blocking = [f for f in findings if not f.rule.startswith("SELF-") or only_selfeval]
+        if has_errors(blocking) and not force:
+            raise CheckFailed(f"工作簿有 {sum(f.severity == '错误' for f in blocking)} 处错误，未生成报告；"
                               "请按上面的提示修改后重试（或加 --force 强制生成）")
-        report = narrate(acc)
-        written = write_report(report, acc, out_dir or output_dir(path, out_root))
+        target = out_dir or output_dir(path, out_root)
+        if only_selfeval:
+            from .selfeval_docx import require_selfeval
+
+            require_selfeval(acc)
+            report, written = None, Written(None, [], None)
+        else:
+            report = narrate(acc)
+            written = write_report(report, acc, target)
+        notes: list[str] = []
+        if selfeval or only_selfeval:
+            from .selfeval_docx import write_selfeval
+
+            written.selfeval, notes = write_selfeval(acc, target)
     except GeneratorError as exc:
         exc.findings, exc.accounts = findings, acc
         raise
-    return Outcome(findings + report.findings, written, forced=has_errors(findings), accounts=acc, report=report)
+    return Outcome(findings + (report.findings if report else []), written, forced=has_errors(blocking), accounts=acc,
+                   report=report, notes=notes)

@@ -15,7 +15,7 @@ import json
 import re
 import zipfile
 from xml.sax.saxutils import escape
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -44,9 +44,10 @@ class Written:
     report: Path
     charts: list[Path]
     data: Path
+    selfeval: list[Path] = field(default_factory=list)  # 绩效自评报告 (整体, 专项), when the workbook asks
 
     def all(self) -> list[Path]:
-        return [self.report, *self.charts, self.data]
+        return [p for p in (self.report, *self.charts, self.data, *self.selfeval) if p is not None]
 
 
 def template_path() -> Path:
@@ -77,6 +78,7 @@ def _attachments(acc: Accounts, tables: list[WordTable]) -> list[str]:
 
 
 TWIPS_PER_MM = 1440 / 25.4
+PORTRAIT_WIDTH_MM = 156  # A4 minus the 28 mm / 26 mm margins of the template
 CELL_MARGIN = '<w:tblCellMar><w:top w:w="34" w:type="dxa"/><w:left w:w="68" w:type="dxa"/>' \
     '<w:bottom w:w="34" w:type="dxa"/><w:right w:w="68" w:type="dxa"/></w:tblCellMar>'  # 0.6 / 1.2 mm
 
@@ -142,13 +144,14 @@ def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, foll
     styles = doc.styles
     table_style, cell_style = styles["Table Grid"].style_id, styles["表格文字"].style_id
     out = []
-    title = doc.add_paragraph(table.title, style=styles["表题"])
-    # "page break before" rather than a break paragraph: a table that fills its page exactly
-    # would otherwise leave an empty page behind it
-    title.paragraph_format.page_break_before = new_page
-    if following:
-        title.paragraph_format.space_before = Pt(24)
-    out.append(title._p)
+    if table.title:  # an untitled table (a form laid out as a table) gets no empty title line
+        title = doc.add_paragraph(table.title, style=styles["表题"])
+        # "page break before" rather than a break paragraph: a table that fills its page exactly
+        # would otherwise leave an empty page behind it
+        title.paragraph_format.page_break_before = new_page
+        if following:
+            title.paragraph_format.space_before = Pt(24)
+        out.append(title._p)
     if table.unit_line:
         out.append(doc.add_paragraph(table.unit_line, style=styles["单位"])._p)
     if table.lead:  # kept whole and with the first rows of the table below it

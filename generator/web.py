@@ -106,6 +106,7 @@ class Unit:
     report: str | None = None  # download ids
     changes: str | None = None
     charts: list[tuple[str, str]] = field(default_factory=list)  # (download id, caption)
+    selfeval: list[tuple[str, str]] = field(default_factory=list)  # 绩效自评报告: (download id, file name)
     skipped: bool = False
     out_dir: Path | None = None
 
@@ -505,7 +506,9 @@ def _chart_caption(path: Path) -> str:
 
 def _add_report_files(job: Job, unit: Unit, files: list[Path], changed: bool) -> None:
     for path in files:
-        if path.suffix == ".docx":
+        if path.name.endswith("绩效自评报告.docx"):
+            unit.selfeval.append((job.add(path, path.name), path.stem))
+        elif path.suffix == ".docx":
             unit.report = job.add(path, path.name)
         elif path.suffix == ".png":
             unit.charts.append((job.add(path, path.name, inline=True), _chart_caption(path)))

@@ -155,7 +155,7 @@ def test_killed_worker_then_rerun_gives_complete_output(district, tmp_path, monk
     second = run_batch([district], out, jobs=2)
     statuses = {k: r["status"] for k, r in by_name(second).items()}
     assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "警告", "乡镇/雁江.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
-    assert len(list((out / "安居").glob("*.docx"))) == 1
+    assert len(list((out / "安居").glob("*决算说明.docx"))) == 1
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     for entry in manifest["units"].values():
         assert all((out.parent / f).exists() or os.path.exists(f) for f in entry["result"]["files"])

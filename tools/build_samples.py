@@ -132,6 +132,7 @@ def anju() -> dict:
         "projects": [{k: v for k, v in p.items() if not k.startswith("published_")} for p in ANJU_PERF_PROJECTS],
         "indicators": [dict(i) for i in perf2024.INDICATORS],
         "unit_indicators": [dict(r) for r in perf2024.UNIT_INDICATORS],
+        **ANJU_SELFEVAL,
     }
 
 
@@ -307,6 +308,7 @@ def welfare() -> dict:
         "projects": WELFARE_PROJECTS,
         "indicators": WELFARE_INDICATORS,
         "unit_indicators": WELFARE_UNIT,
+        **WELFARE_SELFEVAL,
     }
 
 
@@ -365,11 +367,11 @@ WELFARE_UNIT = [
     {"level1": "总体绩效", "level2": "履职效能", "level3": "集中供养和托养服务目标完成率", "points": D(30),
      "explanation": "年度供养、托养服务目标的完成程度", "rule": "按完成目标数占目标总数的比例计分", "score": D(30)},
     {"level1": "总体绩效", "level2": "预算管理", "level3": "预算执行率", "points": D(20),
-     "explanation": "年度预算的执行程度", "rule": "执行率每低于100%一个百分点扣0.5分", "score": D(18)},
+     "explanation": "年度预算的执行程度", "rule": "执行率每低于100%一个百分点扣0.5分", "score": D("15.5")},
     {"level1": "总体绩效", "level2": "资产管理", "level3": "资产账实相符率", "points": D(10),
      "explanation": "固定资产账面与实物是否一致", "rule": "每发现一处不符扣1分", "score": D(10)},
     {"level1": "项目绩效", "level2": "项目执行", "level3": "项目目标完成情况", "points": D(30),
-     "explanation": "部门预算项目绩效目标的实现程度", "rule": "按各项目自评得分的平均值折算", "score": D("27.5")},
+     "explanation": "部门预算项目绩效目标的实现程度", "rule": "按各项目自评得分的平均值折算", "score": D("25.2")},
     {"level1": "项目绩效", "level2": "满意度", "level3": "服务对象满意度", "points": D(10),
      "explanation": "入住老人及家属对服务的评价", "rule": "满意度达到95%得满分，每低1个百分点扣1分", "score": D(10)},
 ]
@@ -414,6 +416,120 @@ def as_printed(data: dict) -> dict:
 
 def yanjiang_printed() -> dict:
     return as_printed(yanjiang())
+
+
+# --------------------------------------------------------------------------- 绩效自评报告 (issue 12)
+# Both samples use the Hunan 评分表 (the only ones we hold). The 整体 total equals the 整体 score
+# the 决算说明 prints (安居 97, 福利院 90.7) and each 专项 total the project's score there (100):
+# one 评价对象, one score. Formula items get only what the workbook lacks (实际值).
+
+def _scores(target: str, judged: dict[str, str], values: dict[str, str], notes: dict[str, str] | None = None,
+            level2: dict[str, str] | None = None) -> list[dict]:
+    rows = []
+    for name, score in judged.items():
+        rows.append({"target": target, "level2": (level2 or {}).get(name), "level3": name, "score": D(score),
+                     "note": (notes or {}).get(name)})
+    for name, value in values.items():
+        rows.append({"target": target, "level3": name, "value": D(value), "note": (notes or {}).get(name)})
+    return rows
+
+
+OVERALL_JUDGED = {"支付进度": "3", "资金使用合规性": "3", "预决算信息公开性和完善性": "3",
+                  "资产管理安全性": "4", "推进全面小康建设指标任务完成情况": "5", "建设湖南新增极目标任务完成情况": "7",
+                  "《政府工作报告》目标任务完成情况": "5", "省市区民生实事完成情况": "2",
+                  "省市区重点工程和重大项目建设完成情况": "2", "其他工作实绩指标完成情况": "4",
+                  "经济效益、社会效益和生态效益": "15"}
+TWICE = {"管理制度健全性": "3"}  # 预算管理 and 资产管理 both have one: named with their 二级
+
+
+def _overall(target_scores: dict[str, str], values: dict[str, str], notes: dict[str, str]) -> list[dict]:
+    rows = _scores("整体", OVERALL_JUDGED | target_scores, values, notes)
+    for level2 in ("预算管理", "资产管理"):
+        rows.append({"target": "整体", "level2": level2, "level3": "管理制度健全性", "score": D("3")})
+    return rows
+
+
+PROJECT_JUDGED = {"项目立项规范性": "3", "绩效目标合理性": "4", "绩效指标明确性": "3", "制度执行有效性": "5",
+                  "项目质量可控性": "5", "资金使用合规性": "5", "财务监控有效性": "5", "经济效益": "7", "社会效益": "7",
+                  "可持续影响": "7", "公众满意度": "9"}
+
+
+def _project_rows(target: str, funds: str, notes: dict[str, str]) -> list[dict]:
+    rows = _scores(target, PROJECT_JUDGED, {"资金到位率": funds, "到位及时率": funds, "实际完成率": "100",
+                                            "完成及时率": "100", "质量达标率": "100", "成本节约率": "100"}, notes)
+    for level2 in ("业务管理", "财务管理"):
+        rows.append({"target": target, "level2": level2, "level3": "管理制度健全性", "score": D("5")})
+    return rows
+
+
+ANJU_SELFEVAL = {
+    "selfeval": {
+        "overall_template": "湖南2021", "project_template": "湖南2020", "finance_bureau": "遂宁市安居区财政局",
+        "report_date": "2025年4月28日", "contact": "张丹", "phone": "0825-8651234",
+        "work_content": "1.按时足额发放各项社会保险待遇\n2.推进全民参保，做好城乡居民养老保险扩面\n"
+                        "3.开展基金稽核和风险防控\n4.做好退休人员资格认证和社会化管理服务",
+        "operation": "全年各项社会保险待遇按时足额发放，基金稽核追回违规领取资金，养老保险经办服务实现网上办、就近办。",
+        "assets_in_use": D("36.20"), "assets_rented": D("0"), "assets_other": D("0"),
+        "goal_expected": "1.社会保险待遇按时足额发放\n2.基金安全运行，不发生重大风险\n3.经办服务便捷高效",
+        "goal_actual": "年度整体绩效目标全部完成",
+        "q_quantity": "100%", "q_quality": "100%", "q_timeliness": "100%", "q_cost": "100%",
+        "q_economic": "100%", "q_social": "100%", "q_ecological": "不适用", "q_satisfaction": "98%",
+        "sum_overview": "区社保局是区人力资源和社会保障局管理的参照公务员法管理的事业单位，无下属二级预算单位。",
+        "sum_spending": "单位严格执行预算，项目资金专款专用。",
+        "sum_organization": "成立了以局长为组长的绩效自评工作组，对各项目逐一自评并形成自评报告。",
+        "sum_performance": "人员编制控制在核定数以内，“三公”经费得到有效控制，社会保险待遇发放及时准确，服务对象满意度较高。",
+        "sum_problems": "绩效目标设置还不够细化，部分指标难以量化。",
+        "sum_measures": "1.细化量化绩效指标，提高目标编制质量。\n2.加强预算执行分析，按季度通报执行进度。",
+    },
+    "selfeval_people": [{"name": "何发", "title": "局长", "org": "区社保局"},
+                        {"name": "张丹", "title": "财务负责人", "org": "区社保局"}],
+    "selfeval_projects": [{"project": "基金风险防控项目2024", "title": "基金风险防控项目",
+                           "execution": "项目资金用于稽核与风险防控所需的律师费、差旅费、印刷费和宣传费，专款专用。",
+                           "benefit": "全年追回社保基金15万余元，减少了基金损失，维护了参保群众的合法权益。",
+                           "problems": "稽核手段仍以人工核查为主，信息比对覆盖面有限。",
+                           "suggestions": "推进与公安、民政等部门的数据共享。\n对疑似数据及时组织实地核查。"}],
+    "selfeval_scores": _overall({"支付进度": "2.5", "预决算信息公开性和完善性": "2.5", "经济效益、社会效益和生态效益": "14"},
+                                {"重点支出安排率": "13.29", "公务卡刷卡率": "100", "社会公众或服务对象满意度": "98"},
+                                {"支付进度": "一个项目资金下达晚于进度要求", "预决算信息公开性和完善性": "公开时间略晚于规定时限",
+                                 "经济效益、社会效益和生态效益": "生态效益指标不适用，经济效益指标细化不足"})
+                       + _project_rows("基金风险防控项目2024", "8.72", {}),
+}
+
+WELFARE_SELFEVAL = {
+    "selfeval": {
+        "overall_template": "湖南2021", "project_template": "湖南2020", "finance_bureau": "示范区财政局",
+        "report_date": "2025年5月20日", "contact": "王芳", "phone": "0000-1234567",
+        "work_content": "1.特困老人集中供养\n2.失能、半失能老人托养和康复护理\n3.养老服务技能培训",
+        "operation": "全年集中供养特困老人182人，康复护理设备投入使用，护理质量检查每季度开展一次。",
+        "special_nontax": D("0"), "assets_in_use": D("1940000"), "assets_rented": D("0"), "assets_other": D("60000"),
+        "goal_expected": "1.集中供养对象照料服务全覆盖\n2.护理质量达到等级标准\n3.入住老人满意度不低于95%",
+        "goal_actual": "三项目标均已完成，入住老人满意度96%",
+        "q_quantity": "101%", "q_quality": "100%", "q_timeliness": "92%", "q_cost": "98%",
+        "q_economic": "不适用", "q_social": "100%", "q_ecological": "不适用", "q_satisfaction": "96%",
+        "sum_overview": "区福利院为区民政局所属公益一类事业单位，内设综合办公室、护理部、康复部和后勤保障部。",
+        "sum_spending": "经营收入用于补充护理服务支出，彩票公益金按规定专款专用。",
+        "sum_organization": "项目实行负责人制度，年中开展绩效监控，年末逐项自评。",
+        "sum_performance": "集中供养和托养服务目标全部完成；“三公”经费较上年增加较多，已在决算说明中说明原因。",
+        "sum_problems": "“三公”经费较上年增长较多；部分设备安装调试晚于计划。",
+        "sum_measures": "1.从严控制“三公”经费。\n2.提前做好设备采购的场地准备。",
+    },
+    "selfeval_people": [{"name": "李明", "title": "院长", "org": "示范区社会福利院"},
+                        {"name": "王芳", "title": "会计师", "org": "示范区社会福利院"},
+                        {"name": "赵强", "title": "护理部主任", "org": "示范区社会福利院"}],
+    "selfeval_projects": [{"project": "特困老人集中供养服务", "title": "特困老人集中供养服务经费",
+                           "preface": "按照区财政局关于开展项目支出绩效自评的通知要求，区福利院对特困老人集中供养服务项目开展了自评。",
+                           "execution": "项目资金按月拨付，用于供养对象的伙食、护理和医疗保障。",
+                           "benefit": "集中供养特困老人182人，基本生活和日常照料得到保障，全年未发生安全责任事故。",
+                           "problems": "护理人员流动较大，护理队伍不够稳定。",
+                           "suggestions": "完善护理岗位激励办法。\n加强护理员技能培训。"}],
+    "selfeval_scores": _overall({"预决算信息公开性和完善性": "2.5", "其他工作实绩指标完成情况": "3.5",
+                                 "经济效益、社会效益和生态效益": "14"},
+                                {"重点支出安排率": "3062000", "政府采购执行率": "1543000", "公务卡刷卡率": "85",
+                                 "社会公众或服务对象满意度": "96"},
+                                {"预决算信息公开性和完善性": "基础数据个别口径不一致", "其他工作实绩指标完成情况": "培训场次少于计划",
+                                 "经济效益、社会效益和生态效益": "经济效益指标设置不够具体"})
+                       + _project_rows("特困老人集中供养服务", "1860000", {}),
+}
 
 
 SAMPLES = {

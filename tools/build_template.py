@@ -209,7 +209,8 @@ def finish_package(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def build() -> Path:
+def new_document():
+    """A document with the project's styles (fonts, headings, table styles) and A4 page: (doc, styles)."""
     doc = Document()
     clean_doc_defaults(doc)
     normal = doc.styles["Normal"]
@@ -259,6 +260,11 @@ def build() -> Path:
     sec.left_margin, sec.right_margin = Mm(28), Mm(26)
     sec.footer_distance = Mm(20)
     page_number_footer(sec)
+    return doc, styles
+
+
+def build() -> Path:
+    doc, styles = new_document()
 
     def p(text: str, style: str = "body") -> None:
         doc.add_paragraph(text, style=styles[style])

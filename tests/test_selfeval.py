@@ -1,0 +1,220 @@
+"""绩效自评报告 (整体支出, 专项): score rules, checks, and the .docx a clerk receives."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from docx import Document
+
+from generator.check import RULES
+from generator.errors import CheckFailed
+from generator.pipeline import generate, load
+from generator.selfeval import Figure, Figures, apply, evaluate_selfeval, templates
+
+from conftest import SAMPLES
+
+WELFARE = SAMPLES / "示范区社会福利院-2024年度单位决算.xlsx"
+ANJU = SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx"
+
+
+def spec(scope: str, level3: str):
+    t = templates()[(scope, {"整体": "湖南2021", "专项": "湖南2020"}[scope])]
+    return next(s for s in t.indicators if s.level3 == level3)
+
+
+def doc_text(path) -> tuple[list[str], list[list[str]]]:
+    """Paragraph texts and table rows (cell texts, merged cells once per row) of a .docx."""
+    doc = Document(path)
+    paras = [p.text for p in doc.paragraphs]
+    rows = []
+    for table in doc.tables:
+        for row in table.rows:
+            cells, seen = [], set()
+            for c in row.cells:  # a horizontally merged cell is repeated by python-docx: once here
+                if id(c._tc) not in seen:
+                    seen.add(id(c._tc))
+                    cells.append(c.text)
+            rows.append(cells)
+    return paras, rows
+
+
+# ------------------------------------------------------------------ rules
+
+def test_templates_add_up_to_100_and_name_known_figures():
+    """Each 评分表 data file has 100 points, and every formula names a figure the program computes."""
+    for t in templates().values():
+        assert sum(s.points for s in t.indicators) == 100
+        for s in t.indicators:
+            if s.formula:
+                assert hasattr(Figures, s.figure), (t.id, s.level3, s.figure)
+
+
+def test_arrival_timeliness_scores_pro_rata_and_says_so():
+    """到位及时率 60%: 3 of 5, with the rate and the rule (the reference printed 3 with no rate)."""
+    score, rule = apply(spec("专项", "到位及时率"), Figure(D(60), "按时到位资金12.00万元÷计划投入资金20.00万元"))
+    assert score == 3 and rule == "按比例计5分×60.00%，得3分"
+
+
+def test_each_point_below_target_deducts():
+    """质量达标率 98%: 5 − 2 × 0.1 = 4.8; 政府采购执行率 96.44%: 3 − 3.56 × 0.2 = 2.29."""
+    assert apply(spec("专项", "质量达标率"), Figure(D(98)))[0] == D("4.8")
+    score, rule = apply(spec("整体", "政府采购执行率"), Figure(D("96.44")))
+    assert score == D("2.29") and "低于100%计3.56个百分点" in rule
+
+
+def test_control_rate_over_limit_and_bands():
+    """三公控制率 103% loses 3 of 6; 满意度 bands 95/85/75; 预算调整率 0 → 3, 12% → 1, 31% → 0."""
+    assert apply(spec("整体", "“三公经费”控制率"), Figure(D(103)))[0] == 3
+    sat = spec("整体", "社会公众或服务对象满意度")
+    assert [apply(sat, Figure(D(v)))[0] for v in (95, "94.99", 85, 80, 74)] == [5, 3, 3, 1, 0]
+    adj = spec("整体", "预算调整率")
+    assert [apply(adj, Figure(D(v)))[0] for v in (0, 12, 31)] == [3, 1, 0]
+    assert apply(adj, Figure(D(0)))[1] == "为0，得3分"
+
+
+# ------------------------------------------------------------------ a small workbook
+
+def selfeval_data(data, scores=None, performance=None):
+    data["unit"] |= {"staff_quota": 10, "staff_actual": 9, "code": "T-01"}
+    data["projects"] = [{"name": "测试项目", "initial_fiscal": D(20), "adjusted_fiscal": D(20), "executed_fiscal": D(20)}]
+    data["performance"] = performance or []
+    data["selfeval"] = {"project_template": "湖南2020", "finance_bureau": "测试区财政局"}
+    data["selfeval_projects"] = [{"project": "测试项目", "title": "专项业务经费", "benefit": "服务对象权益得到保障。",
+                                  "problems": "宣传不够深入。", "suggestions": "加强政策宣传。"}]
+    # the Hunan 2020 reference's own scores: 18 + 30 + 19.6 + 29 = 96.6 (it printed 96)
+    judged = {"项目立项规范性": 3, "绩效目标合理性": 4, "绩效指标明确性": 3, "制度执行有效性": 5, "项目质量可控性": 5,
+              "资金使用合规性": 5, "财务监控有效性": 5, "经济效益": 7, "社会效益": 7, "可持续影响": 7, "公众满意度": 8}
+    rows = [{"target": "测试项目", "level3": k, "score": D(v)} for k, v in judged.items()]
+    rows += [{"target": "测试项目", "level2": l2, "level3": "管理制度健全性", "score": D(5)} for l2 in ("业务管理", "财务管理")]
+    values = {"资金到位率": 20, "到位及时率": 12, "实际完成率": 100, "完成及时率": 100, "质量达标率": 98, "成本节约率": 98}
+    rows += [{"target": "测试项目", "level3": k, "value": D(v)} for k, v in values.items()]
+    data["selfeval_scores"] = rows + (scores or [])
+    return data
+
+
+def self_findings(path):
+    _, findings = load(path)
+    return [f for f in findings if f.rule.startswith("SELF-")]
+
+
+def test_reference_scores_add_up_to_96_6(minimal_data, make_workbook, tmp_path):
+    """The 专项 sheet totals its parts (96.6, 优秀) and its docx prints the rows, rates and total."""
+    path = make_workbook(selfeval_data(minimal_data))
+    assert self_findings(path) == []
+    outcome = generate(path, tmp_path / "out")
+    [report] = outcome.written.selfeval
+    assert report.name == "测试单位2024年度专项业务经费专项绩效自评报告.docx"
+    paras, rows = doc_text(report)
+    assert "2024年专项业务经费项目评分表总分为96.6分，绩效等级为：优秀。" in paras
+    assert "收入情况：2024年计划投入资金（调整后预算数）20.00万元，实际到位资金20.00万元。" in paras
+    assert "支出情况：2024年全年支出20.00万元，预算执行率100.00%。" in paras
+    timely = next(r for r in rows if "到位及时率" in r)
+    assert timely[-2:] == ["3", "按时到位资金12.00万元÷计划投入资金20.00万元＝60.00%；按比例计5分×60.00%，得3分"]
+    assert rows[-1][:2] == ["总分", "100"] and "96.6" in rows[-1] and "等级：优秀" in rows[-1]
+    invest = next(r for r in rows if r[0] == "投入")
+    assert invest[1] == "20" and invest[3] == "10"  # 一级 and 二级 points are sums of their rows
+
+
+def test_typed_total_that_disagrees_blocks_the_report(minimal_data, make_workbook, tmp_path):
+    """绩效管理 says 96 while the score sheet adds up to 96.6: an 错误; that report is not written
+    (not even with --force), the 决算说明 is."""
+    path = make_workbook(selfeval_data(minimal_data, performance=[{"name": "测试项目", "scope": "项目", "score": D(96)}]))
+    [f] = self_findings(path)
+    assert f.rule == "SELF-TOTAL" and f.severity == "错误" and "96.6" in f.message and " 96 分" in f.message
+    for force in (False, True):
+        outcome = generate(path, tmp_path / "out", force=force)
+        assert outcome.written.selfeval == [] and "“测试项目”专项绩效自评报告的评分表有错误" in outcome.notes[0]
+        assert outcome.written.report.exists()
+    with pytest.raises(CheckFailed):
+        generate(path, tmp_path / "out", only_selfeval=True)
+
+
+def test_score_above_points_weights_and_missing_figures(minimal_data, make_workbook):
+    """A score above 分值, an added indicator making 105 points, and a formula whose figure is missing."""
+    data = selfeval_data(minimal_data, scores=[
+        {"target": "测试项目", "level1": "效果", "level2": "项目效益", "level3": "群众知晓率", "points": D(5), "score": D(5)}])
+    data["selfeval_scores"] = [r if r["level3"] != "经济效益" else r | {"score": D(8)} for r in data["selfeval_scores"]
+                               if r["level3"] != "资金到位率"]
+    found = {(f.rule, f.severity) for f in self_findings(make_workbook(data))}
+    assert found == {("SELF-SCORE", "错误"), ("SELF-WEIGHT", "错误"), ("SELF-FIGURE", "错误")}
+    messages = " ".join(f.message for f in self_findings(make_workbook(data)))
+    assert "自评得分 8 超出 0 至分值 7" in messages and "分值合计为 105" in messages
+    assert "“资金到位率”按公式计分，缺少自评评分表中“资金到位率”的实际值（到位资金金额）" in messages
+
+
+def test_unknown_indicator_and_target(minimal_data, make_workbook):
+    """A misspelt indicator and a 评价对象 that is not a listed project are named."""
+    data = selfeval_data(minimal_data, scores=[{"target": "测试项目", "level3": "资金到位", "score": D(1)},
+                                               {"target": "别的项目", "level3": "经济效益", "score": D(1)}])
+    messages = [f.message for f in self_findings(make_workbook(data))]
+    assert any("没有三级指标“资金到位”" in m for m in messages)
+    assert any("评价对象“别的项目”既不是“整体”，也不在“专项自评”表中" in m for m in messages)
+
+
+def test_workbook_without_selfeval_sheets_is_not_bothered(minimal_data, make_workbook, tmp_path):
+    """No 评分表 chosen: no SELF finding, no extra file; generate 自评 says what to fill."""
+    path = make_workbook(minimal_data)
+    assert self_findings(path) == []
+    assert generate(path, tmp_path / "out").written.selfeval == []
+    with pytest.raises(CheckFailed, match="没有要求生成绩效自评报告"):
+        generate(path, tmp_path / "out", only_selfeval=True)
+
+
+def test_new_rules_are_listed():
+    assert {"SELF-ITEM", "SELF-SCORE", "SELF-WEIGHT", "SELF-FIGURE", "SELF-TOTAL"} <= set(RULES)
+
+
+# ------------------------------------------------------------------ the sample: both reports
+
+@pytest.fixture(scope="module")
+def welfare_out(tmp_path_factory):
+    return generate(WELFARE, tmp_path_factory.mktemp("out"))
+
+
+def test_sample_writes_both_reports_beside_the_juesuan(welfare_out):
+    names = sorted(p.name for p in welfare_out.written.selfeval)
+    assert names == ["示范区社会福利院2024年度整体支出绩效自评报告.docx",
+                     "示范区社会福利院2024年度特困老人集中供养服务经费专项绩效自评报告.docx"]
+    assert all(p.parent == welfare_out.written.report.parent for p in welfare_out.written.selfeval)
+
+
+def test_shared_figures_are_identical_in_both_documents(welfare_out):
+    """基本/项目支出, 人员/公用经费 and 三公 by item read the same in the 决算说明 and the 整体 report."""
+    juesuan = "\n".join(doc_text(welfare_out.written.report)[0])
+    paras, rows = doc_text(welfare_out.written.selfeval[0])
+    text = "\n".join(paras)
+    for phrase in ("人员经费540.15万元", "公用经费72.20万元"):
+        assert phrase in juesuan and phrase in text, phrase
+    for item, amount in (("因公出国（境）费", "2.86"), ("公务接待费", "1.85"), ("公务用车运行维护费", "2.18")):
+        assert f"{item}支出{amount}万元" in juesuan and f"{item}{amount}万元" in text, item
+    assert "本年支出合计1129.93万元，其中：基本支出769.63万元、项目支出321.80万元、其他支出38.50万元。" in text
+    income = rows[rows.index(next(r for r in rows if "收入合计" in r)) + 2]
+    assert income == ["示范区社会福利院", "1137.09", "8.64", "762.35", "120.00", "0.00", "246.10"]
+    sg = next(r for r in rows if r[0] == "示范区社会福利院" and r[1] == "6.89")
+    assert sg[2:] == ["1.85", "2.18", "0.00", "2.86"]
+
+
+def test_overall_sheet_shows_each_rate_and_rule(welfare_out):
+    """Computed 整体 scores carry their figures, rate and rule; the total is the sum (90.7, 优)."""
+    paras, rows = doc_text(welfare_out.written.selfeval[0])
+    staff = next(r for r in rows if "财政供养人员控制率" in r)
+    assert staff[-3:] == ["5", "5", "实有在职42人÷编制45人＝93.33%；不超过100%，得5分"]
+    sg = next(r for r in rows if "“三公经费”变动率" in r)
+    assert sg[-2] == "0" and "＝79.43%；高于0计79.43个百分点，每个扣0.5分，得0分" in sg[-1]
+    assets = next(r for r in rows if "固定资产利用率" in r)
+    assert assets[-2] == "2.7"
+    assert rows[-1] == ["总　分", "100", "90.7", "评价等次：优"]
+    assert ["绩效自评综合得分", "90.7分"] in rows and ["评价等次", "优"] in rows
+    assert "按部门整体支出绩效评价评分表自评，综合得分90.7分，评价等次为“优”。" in paras
+
+
+def test_selfeval_reports_are_byte_identical_on_regeneration(welfare_out, tmp_path):
+    again = generate(WELFARE, tmp_path / "again")
+    for a, b in zip(welfare_out.written.selfeval, again.written.selfeval):
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_no_selfeval_option_writes_only_the_juesuan(tmp_path):
+    outcome = generate(ANJU, tmp_path / "out", selfeval=False)
+    assert outcome.written.selfeval == [] and outcome.written.report.exists()
