@@ -432,10 +432,12 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
     _years(acc, rs.findings)
     _negatives(acc, rs.findings, settings.may_be_negative)
     _placeholders(acc, rs.findings, settings.placeholder)
-    _changes(acc, rs.findings, settings)
+    if acc.unit.get("amount_unit"):  # without the unit every change would be misread
+        _changes(acc, rs.findings, settings)
     _budgets(acc, rs.findings)
     _project_execution(acc, rs.findings)
-    rs.findings.extend(selfeval_findings(acc))
+    if not has_errors(rs.findings):  # the 评分表 recomputes the 附表's figures: their errors come first
+        rs.findings.extend(selfeval_findings(acc))
     unique = list(dict.fromkeys(rs.findings))
     return sorted(unique, key=lambda f: SEVERITY_ORDER[f.severity])
 

@@ -7,6 +7,7 @@ clerk could get wrong, and asserts the finding the clerk would read.
 from __future__ import annotations
 
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -257,3 +258,64 @@ def test_one_typo_one_finding_at_the_typed_cell(minimal_data, make_workbook):
     errors = [f for f in findings if f.severity == "错误"]
     assert [f.ref for f in errors] == ["收入支出决算总表!B5"], "\n".join(f.line() for f in errors)
     assert "110.00" in errors[0].message and "100.00" in errors[0].message
+
+
+# ---------------------------------------------------------------- mutations of a real sample
+
+ANJU = Path(__file__).resolve().parent.parent / "sample_inputs" / "四川-安居区社保局-2024年度单位决算.xlsx"
+WELFARE = ANJU.with_name("示范区社会福利院-2024年度单位决算.xlsx")
+
+
+def mutated(tmp_path, source, change):
+    wb = load_workbook(source)
+    change(wb)
+    path = tmp_path / source.name
+    wb.save(path)
+    _, findings = load(path)
+    return [f for f in findings if f.severity != "提示"]
+
+
+def _add(ws, value, col=4):
+    ws.cell(col=col, row=ws.max_row, value=(ws.cell(col=col, row=ws.max_row).value or 0) + value)
+
+
+MUTATIONS = [
+    ("basic-raised-by-10", ANJU, lambda wb: wb["支出决算表"].cell(6, 4, wb["支出决算表"]["D6"].value + 10),
+     [("SUM-BALANCE", "错误", "收入支出决算总表!D31")]),
+    ("row-below-the-table", ANJU, lambda wb: (wb["支出决算表"].cell(90, 1, "2080299"), wb["支出决算表"].cell(90, 4, 500)),
+     [("SUM-BALANCE", "错误", "收入支出决算总表!D31"), ("READ-HIDDEN", "警告", "支出决算表!A90")]),
+    ("budget-code-twice", ANJU, lambda wb: (wb["预算数"].cell(30, 1, wb["预算数"]["A4"].value), wb["预算数"].cell(30, 3, 5)),
+     [("CODE-DUP", "错误", "预算数!A30")]),
+    ("gpb-income-typo", ANJU, lambda wb: wb["收入支出决算总表"].cell(5, 2, wb["收入支出决算总表"]["B5"].value + 10),
+     [("SUM-BALANCE", "错误", "收入支出决算总表!B5")]),
+    ("amount-unit-cleared", WELFARE, lambda wb: wb["单位信息"]._cells.pop((10, 2)),
+     [("UNIT-REQUIRED", "错误", "单位信息!B10"), ("UNIT-AMOUNT", "警告", "单位信息!B10")]),
+    ("car-running-below-its-economic-line", WELFARE,  # 1.00 万元 against 30231 公务用车运行维护费 2.18
+     lambda wb: wb["财政拨款“三公”经费支出决算表"].cell(6, 10, 10000),
+     [("SG-ECONOMIC", "错误", "财政拨款“三公”经费支出决算表!J6")]),
+]
+
+
+@pytest.mark.parametrize("case", MUTATIONS, ids=[m[0] for m in MUTATIONS])
+def test_sample_mutation_is_caught_at_its_cell(tmp_path, case):
+    """Each mistake a clerk makes in a real workbook gives exactly these findings, at these cells."""
+    _, source, change, expected = case
+    found = mutated(tmp_path, source, change)
+    assert sorted((f.rule, f.severity, f.ref) for f in found) == sorted(expected), "\n".join(f.line() for f in found)
+
+
+def test_check_workbook_marks_both_sides_of_a_disagreement(tmp_path):
+    """The annotated workbook colours the cell blamed and the cells it disagrees with."""
+    from generator.annotate import write_check_report
+
+    wb = load_workbook(ANJU)
+    wb["收入支出决算总表"]["B5"] = wb["收入支出决算总表"]["B5"].value + 10
+    path = tmp_path / "typo.xlsx"
+    wb.save(path)
+    _, findings = load(path)
+    (f,) = [f for f in findings if f.severity == "错误"]
+    out = write_check_report(path, findings, tmp_path / "marked.xlsx")
+    marked = load_workbook(out)["收入支出决算总表"]
+    assert marked["B5"].comment is not None and "本年收入合计" in marked["B5"].comment.text
+    assert f.also and all(marked[ref.split("!")[1]].comment is not None
+                          for ref in f.also if ref.startswith("收入支出决算总表!"))
