@@ -455,6 +455,12 @@ REARRANGEMENTS = {
 }
 
 
+def _typed(raw: RawCoded) -> bool:
+    """Whether the clerk typed any amount into a coded table (its 合计 row included)."""
+    return (any(v.value is not None for v in raw.total.values())
+            or any(v.value is not None for row in raw.rows for v in row.values.values()))
+
+
 def rearranged(table: Table, parts: list[tuple[CodedTable, str, str]]) -> CodedTable:
     """A blank 表5 or 表7 built from the tables it re-arranges, rows and 合计 as those print them."""
     codes = sorted({l.code for src, _, _ in parts for l in src.lines
@@ -528,7 +534,7 @@ def resolve(raw: RawWorkbook) -> Accounts:
             tables[t.id] = rs.grid(raw.tables[t.id])
 
     for tid, parts in REARRANGEMENTS.items():
-        if tables[tid].is_empty() and not raw.tables[tid].rows:
+        if not _typed(raw.tables[tid]):  # 表7's code rows come pre-filled: blank means no amount typed
             tables[tid] = rearranged(tables[tid].table, [(tables[src], src_key, key) for src, src_key, key in parts])
 
     def detail(table_id: str, key: str):

@@ -45,8 +45,11 @@ MINIMAL = {
     "prior": {"total": D("90"), "fiscal_total": D("90"), "gpb_expense": D("90"), "sg_total": D("0"),
               "running_costs": D("19")},
     "reasons": {"total": "业务量增加", "fiscal_total": "业务量增加", "gpb_expense": "业务量增加"},
-    "other": {"running_costs": D("20")},
+    "other": {"running_costs": D("20"), "equipment_general": 0, "equipment_special": 0},
+    "sg": {"abroad_groups": 0, "abroad_people": 0, "domestic_batches": 0, "domestic_people": 0,
+           "foreign_batches": 0, "foreign_people": 0},
     "budget": [{"code": "2010101", "initial": D("80")}, {"code": "2010102", "initial": D("25")}],
+    "performance": [{"name": "测试单位整体", "scope": "整体", "score": D("95")}],
 }
 
 

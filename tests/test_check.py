@@ -87,6 +87,10 @@ CASES = [
     ("amount-unit-missing", lambda d: None, [("单位信息", "B10", None)], "UNIT-REQUIRED", "错误", "单位信息!B10"),
     ("budget-code-twice", lambda d: d["budget"].append({"code": "2010101", "initial": D("1")}), [], "CODE-DUP", "错误",
      "预算数!A6"),
+    ("performance-not-given", lambda d: d.update(performance=[]), [], "PERF-MISSING", "警告", "绩效管理"),
+    ("count-left-blank", lambda d: d["sg"].update(domestic_batches=None), [], "COUNT-MISSING", "警告", "三公经费明细!B15"),
+    ("rearranged-table-row-differs", lambda d: d["t05"][0].update(gpb=D("70")), [], "LINK-TABLES", "错误",
+     "财政拨款支出决算明细表!D6"),
     ("admin-part-above-public-costs", lambda d: d["other"].update(admin_public_costs=D("25")), [], "LINK-RUNNING",
      "错误", "其他事项!B5"),
     ("running-costs-disagree", lambda d: d["other"].update(running_costs=D("25")), [], "LINK-RUNNING", "错误",
@@ -319,3 +323,13 @@ def test_check_workbook_marks_both_sides_of_a_disagreement(tmp_path):
     assert marked["B5"].comment is not None and "本年收入合计" in marked["B5"].comment.text
     assert f.also and all(marked[ref.split("!")[1]].comment is not None
                           for ref in f.also if ref.startswith("收入支出决算总表!"))
+
+
+def test_blank_rearranged_tables_are_derived(minimal_data, make_workbook):
+    """表5 and 表7 left blank (表7's code rows pre-filled) are built from 表6/10/12 and 表8/9, without findings."""
+    del minimal_data["t05"], minimal_data["t07"]
+    acc, findings = load(make_workbook(minimal_data))
+    assert findings == []
+    t05, t07 = acc.tables["t05"], acc.tables["t07"]
+    assert (t05.total["gpb"], t05.line("2010102").values["total"]) == (D("100"), D("20"))
+    assert (t07.total["basic"], t07.total["project"], t07.line("30201").values["basic"]) == (D("80"), D("20"), D("20"))
