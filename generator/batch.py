@@ -17,6 +17,7 @@ import os
 import time
 import traceback
 import zipfile
+import zlib
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -68,15 +69,28 @@ def discover(paths: list[Path], out_root: Path | None = None) -> list[tuple[Path
 
 def content_hash(path: Path) -> str:
     """Hash of the workbook's content: its zip members without docProps (save time, author)."""
+    from .safety import MAX_TOTAL_BYTES
+
     h = hashlib.sha256()
     try:
         with zipfile.ZipFile(path) as z:
-            for name in sorted(z.namelist()):
-                if not name.startswith("docProps/"):
-                    h.update(name.encode())
-                    h.update(z.read(name))
-    except (zipfile.BadZipFile, OSError):
-        h.update(Path(path).read_bytes() if Path(path).is_file() else b"")
+            infos = sorted(z.infolist(), key=lambda i: i.filename)
+            if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+                raise zipfile.BadZipFile("too large to unpack")  # refused by the reader anyway
+            for info in infos:
+                if not info.filename.startswith("docProps/"):
+                    h.update(info.filename.encode())
+                    with z.open(info) as part:  # streamed: memory stays small whatever the part
+                        while chunk := part.read(1 << 20):
+                            h.update(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError, zlib.error):
+        h = hashlib.sha256()
+        try:
+            with open(path, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    h.update(chunk)
+        except OSError:
+            pass
     return h.hexdigest()
 
 
@@ -431,6 +445,9 @@ def write_summary(path: Path, results: list[dict[str, Any]]) -> Path:
             row += 1
     for col, width in zip("ABCDE", (30, 24, 60, 10, 60)):
         changed.column_dimensions[col].width = width
+    from .workbook import as_text
+
+    as_text(wb)  # a unit name, a file name or a message starting with "=" stays text
     with atomic_write(path) as tmp:
         wb.save(tmp)
     return path

@@ -65,8 +65,32 @@ class DefaultGroup(ChineseHelp, click.Group):
             sys.exit(rv if isinstance(rv, int) else 0)
 
 
+class OptionValueError(click.BadParameter):
+    """A bad option value, said in Chinese by the option type itself."""
+
+
+class Threshold(click.ParamType):
+    """A finite number not below zero (click's float accepts nan and inf)."""
+
+    name = "数字"
+
+    def convert(self, value, param, ctx):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number < 0:
+            name = param.opts[0] if param is not None else "选项"
+            raise OptionValueError(f"{name} 的值应为不小于 0 的数字，实为“{value}”", ctx, param)
+        return number
+
+
 def _usage_message(exc: click.UsageError) -> str:
     hint = "；用 generate --help 查看用法"
+    if isinstance(exc, OptionValueError):
+        return exc.message + hint
     if isinstance(exc, click.MissingParameter):
         name = (exc.param.human_readable_name if exc.param else "参数").upper()
         return f"缺少参数 {name}{hint}"
@@ -233,13 +257,12 @@ def init(path: Path, overwrite: bool):
 @click.option("--report", is_flag=True, help="另存一份标出问题单元格（颜色和批注）的工作簿，首页列出全部问题")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
               show_default=True, help="--report 的输出文件夹")
-@click.option("--change-amount", type=float, default=None, help="变动超过多少万元（且超过百分比）须说明原因，默认见 checks.toml")
-@click.option("--change-percent", type=float, default=None, help="变动超过百分之几（且超过金额）须说明原因")
+@click.option("--change-amount", type=Threshold(), default=None, help="变动超过多少万元（且超过百分比）须说明原因，默认见 checks.toml")
+@click.option("--change-percent", type=Threshold(), default=None, help="变动超过百分之几（且超过金额）须说明原因")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amount, change_percent):
     """只检查工作簿：列出错误、警告和提示；有错误时退出码为 1。"""
     from dataclasses import replace
-    from decimal import Decimal
 
     from .annotate import write_check_report
     from .check import Settings, has_errors
@@ -247,9 +270,9 @@ def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amoun
 
     settings = Settings.default()
     if change_amount is not None:
-        settings = replace(settings, change_amount=Decimal(str(change_amount)))
+        settings = replace(settings, change_amount=change_amount)
     if change_percent is not None:
-        settings = replace(settings, change_percent=Decimal(str(change_percent)))
+        settings = replace(settings, change_percent=change_percent)
     try:
         _, findings = load(workbook, settings)
         marked = write_check_report(workbook, findings, check_report_path(workbook, output)) if report else None

@@ -12,7 +12,7 @@ from .findings import Finding
 from .narrative import Report, narrate
 from .previous import PreviousIndex, apply_previous
 from .reader import read_workbook
-from .render import Written, safe_name, write_report
+from .render import Written, safe_name, unique_name, write_report
 
 
 @dataclass
@@ -42,8 +42,8 @@ def check_report_path(workbook: Path, root: Path) -> Path:
 def output_dir(workbook: Path, root: Path, relative: Path | None = None) -> Path:
     """Each workbook gets its own folder under the output root, named after the file
     (in a batch, under the same sub-folders as below the input folder, so names never clash)."""
-    sub = [safe_name(part) for part in relative.parent.parts] if relative else []
-    return Path(root).joinpath(*sub, safe_name(Path(workbook).stem))
+    sub = [unique_name(part) for part in relative.parent.parts] if relative else []
+    return Path(root).joinpath(*sub, unique_name(Path(workbook).stem))
 
 
 def generate(path: Path, out_root: Path, force: bool = False, previous: PreviousIndex | None = None,

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from .codes import function_classes, strip_ordinal
@@ -412,21 +410,9 @@ def _read_list(sr: SheetReader, form: Form) -> list[dict[str, Value]]:
 # ---------------------------------------------------------------- the workbook
 
 def _open(path: Path):
-    if not path.exists():
-        raise WorkbookError(f"找不到文件“{path}”")
-    if path.is_dir():
-        raise WorkbookError(f"“{path}”是文件夹，不是工作簿")
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise WorkbookError(f"“{path.name}”是旧版 .xls 文件或加密的工作簿；请在 Excel/WPS 中取消密码并另存为 .xlsx 后重试")
-    if not head.startswith(b"PK"):
-        raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（.xlsx）文件")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return load_workbook(path, read_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
-        raise WorkbookError(f"“{path.name}”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）") from exc
+    from .safety import open_workbook  # type by content, size limits, damaged parts → WorkbookError
+
+    return open_workbook(path, read_only=True)
 
 
 class _CachedValues:
@@ -437,9 +423,9 @@ class _CachedValues:
 
     def grid(self, title: str) -> list[tuple]:
         if self.wb is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.wb = load_workbook(self.path, read_only=True, data_only=True)
+            from .safety import open_workbook
+
+            self.wb = open_workbook(self.path, read_only=True, data_only=True)
         return _grid(self.wb[title], title)
 
     def close(self) -> None:
@@ -464,8 +450,13 @@ def read_workbook(path: Path) -> RawWorkbook:
             has_formulas = any(isinstance(v, str) and v.startswith("=") for row in formulas for v in row)
             values = cached.grid(title) if has_formulas else formulas
             return Sheet(title, values, formulas, _merges(wb._archive, ws._worksheet_path))
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-            raise WorkbookError("无法读取（文件损坏）", title) from exc
+        except WorkbookError:
+            raise
+        except Exception as exc:  # openpyxl on a damaged sheet part (XML syntax, bad attribute …)
+            from .safety import damaged_part
+
+            raise WorkbookError(f"无法读取：文件已损坏（{damaged_part(exc)}）；请在 Excel/WPS 中打开并另存为 .xlsx 后重试",
+                                title) from exc
 
     unit_form = layout.form("unit")
     unit = _read_form(SheetReader(sheet(unit_form.title), findings), unit_form)

@@ -30,7 +30,7 @@ from .appendix import Cell, TableGrid, WordTable, appendix_tables, word_table
 from .attachments import attachment_tables
 from .accounts import Accounts
 from .narrative import ChartSpec, Report
-from .output import atomic_write
+from .output import atomic_write, remove_litter
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CHART_WIDTH = Mm(150)
@@ -191,9 +191,26 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
     return _deterministic(buf.getvalue())
 
 
+MAX_NAME_CHARS = 60  # 180 bytes in UTF-8: room for suffixes within the 255-byte limit of file names
+
+
 def safe_name(text: str) -> str:
-    """A unit name usable as a file name on Windows."""
-    return FORBIDDEN_IN_NAMES.sub("_", text).strip(" .") or "决算说明"
+    """A unit name usable as a file name on Windows (and not too long for any file system)."""
+    name = FORBIDDEN_IN_NAMES.sub("_", text).strip(" .")
+    if len(name) > MAX_NAME_CHARS:
+        name = name[:MAX_NAME_CHARS].rstrip(" .") + "…"
+    return name or "决算说明"
+
+
+def unique_name(text: str) -> str:
+    """`safe_name`, with a short fingerprint of `text` when folding changed it: "单位 " and "单位",
+    or "a:b" and "a_b", never share a folder."""
+    import hashlib
+
+    name = safe_name(text)
+    if name == text:
+        return name
+    return f"{name}_{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
 
 
 def write_report(report: Report, acc: Accounts, out_dir: Path) -> Written:
@@ -201,9 +218,14 @@ def write_report(report: Report, acc: Accounts, out_dir: Path) -> Written:
     pngs = [draw(spec) for spec in report.charts]
     docx = render_docx(report, acc, pngs)
     u = acc.unit
-    base = safe_name(f"{u['name']}{u['year']}年度{u['subject'] or '单位'}决算说明")
+    def short(text: str) -> str:  # the year and 决算说明 survive a very long unit name
+        return text if len(text) <= 36 else text[:36] + "…"
+
+    base = safe_name(f"{short(u['name'])}{u['year']}年度{short(u['subject'] or '单位')}决算说明")
     report_path = out_dir / f"{base}.docx"
-    chart_paths = [out_dir / "图表" / safe_name(f"图{spec.number}_{spec.caption}.png") for spec in report.charts]
+    chart_paths = [out_dir / "图表" / (safe_name(f"图{spec.number}_{spec.caption}") + ".png") for spec in report.charts]
+    remove_litter(out_dir)  # what a killed earlier run left behind
+    remove_litter(out_dir / "图表")
     data_path = out_dir / f"{base}.数据.json"
     data = json.dumps({"figures": report.figures, "sentences": sentences(report),
                        "charts": [{"number": s.number, "caption": s.caption, "alt": s.alt_text} for s in report.charts]},

@@ -642,6 +642,9 @@ def write_named_summary(source: Path, target: Path, units: list[Unit]) -> Path:
             unit = unit_of.get(row[0].value)
             if unit is not None and isinstance(row[message_column].value, str):
                 row[message_column].value = web_message(row[message_column].value, unit)
+    from .workbook import as_text
+
+    as_text(wb)
     with atomic_write(target) as tmp:
         wb.save(tmp)
     return target
