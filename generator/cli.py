@@ -185,15 +185,18 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None) -
 
 
 def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, previous: Path | None) -> None:
-    from .batch import SUMMARY, run_batch
-
-    from .batch import discover
+    from .batch import SUMMARY, discover_all, run_batch
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(f"找不到“{missing[0]}”")
-    if not discover(paths, output):
-        _fail(f"在“{paths[0]}”中没有找到 .xlsx 工作簿")
+    same = [p for p in paths if p.is_dir() and p.resolve() == output.resolve()]
+    if same:
+        _fail(f"输出文件夹“{output}”与工作簿所在的文件夹相同；请用 -o 指定另一个文件夹（例如“{output / '输出'}”）")
+    found, not_processed = discover_all(paths, output)
+    if not found:
+        extra = f"（另有 {len(not_processed)} 个其他文件，例如“{not_processed[0][0]}”：{not_processed[0][1]}）" if not_processed else ""
+        _fail(f"在“{paths[0]}”中没有找到 .xlsx 工作簿{extra}")
     counts = {"成功": 0, "警告": 0, "错误": 0}
     with click.progressbar(length=1, label="准备中", show_pos=True, item_show_func=lambda x: x) as bar:
         def progress(result, done, total):
@@ -221,9 +224,14 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
         for f in r.get("findings", []):
             if f["severity"] == "错误":
                 click.echo(f"    [{f['rule']}] {f['severity']} {f['ref']}：{f['message']}")
-    generated = len(result.results) - result.skipped
-    failed = sum(r["status"] == "错误" for r in result.results)
-    click.echo(f"共 {len(result.results)} 个单位：生成 {generated} 个，未变动跳过 {result.skipped} 个，有错误 {failed} 个。")
+    for name, reason in result.not_processed:
+        click.echo(f"未处理  {name}：{reason}")
+    generated = sum(not r.get("skipped") and bool(r.get("files")) for r in result.results)
+    failed = sum(not r.get("skipped") and not r.get("files") for r in result.results)
+    line = f"共 {len(result.results)} 个单位：生成 {generated} 个，未变动跳过 {result.skipped} 个，未生成（有错误）{failed} 个"
+    if result.not_processed:
+        line += f"；另有 {len(result.not_processed)} 个文件不是工作簿，未处理（已列入 汇总.xlsx）"
+    click.echo(line + "。")
     click.echo(f"已写入 {output / SUMMARY}")
     if result.interrupted:
         _fail("处理被中断；已完成的单位已保存，再次运行将继续处理其余单位")
