@@ -7,6 +7,7 @@ full-width digit) is reported as a 提示 so the clerk sees what was read.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 import zipfile
@@ -108,7 +109,9 @@ def _parse_amount(raw: Any) -> tuple[Decimal | None, str | None]:
     if raw is None:
         return None, None
     if isinstance(raw, bool):
-        raise CellProblem(f"应填金额，实为“{raw}”")
+        raise CellProblem(f"应填金额，实为逻辑值“{'TRUE' if raw else 'FALSE'}”")
+    if isinstance(raw, (datetime.date, datetime.time, datetime.timedelta)):
+        raise CellProblem(f"应填金额，实为日期或时间“{raw}”；请把单元格格式改为“常规”或“数值”后重新填写")
     if isinstance(raw, int):
         return Decimal(raw), None
     if isinstance(raw, float):
@@ -133,7 +136,11 @@ def _parse_amount(raw: Any) -> tuple[Decimal | None, str | None]:
 
 
 def parse_count(raw: Any) -> tuple[int | None, str | None]:
-    value, note = parse_amount(raw)
+    try:
+        value, note = parse_amount(raw)
+    except CellProblem as exc:  # said of a count, not of an amount
+        raise CellProblem(str(exc).replace("应填金额（数字）", "应填不小于 0 的整数").replace("应填金额", "应填不小于 0 的整数")
+                          .replace("金额“", "数字“")) from None
     if value is None:
         return None, note
     if value != value.to_integral_value() or value < 0:
@@ -229,10 +236,23 @@ class SheetReader:
         ref = self.ref(row, col)
         if raw is None:
             return Value(None, ref)
+        if isinstance(raw, bool):  # TRUE/FALSE typed into a text cell: not a name
+            self.findings.append(Finding("READ-TEXT", ERROR, ref, f"应填文字，实为逻辑值“{'TRUE' if raw else 'FALSE'}”；请填写文字"))
+            return Value(None, ref)
         text, had_control = clean_text(raw if not isinstance(raw, float) or raw != int(raw) else int(raw))
         if had_control:
             self.findings.append(Finding("READ-CTRL", HINT, ref, "含有不可见的控制字符（多见于从其他系统粘贴），已删除"))
         return Value(text or None, ref)
+
+    def code(self, row: int, col: int) -> Value:
+        """A 科目编码: full-width digits and spaces are read as ordinary digits (as amounts are)."""
+        value = self.text(row, col)
+        if value.value is None:
+            return value
+        normal = unicodedata.normalize("NFKC", str(value.value)).replace(" ", "")
+        if normal != str(value.value).replace(" ", ""):
+            self.findings.append(Finding("CODE-FORMAT", HINT, value.ref, f"编码“{value.value}”按 {normal} 读取（全角字符已转为半角）"))
+        return Value(normal, value.ref)
 
     def amount(self, row: int, col: int) -> Value:
         ref = self.ref(row, col)
@@ -307,7 +327,7 @@ def _read_coded(sr: SheetReader, table: Table) -> RawCoded:
     for r in range(FIRST_DATA_ROW, sr.ws.max_row + 1):
         if r == total_row:
             continue
-        code = sr.text(r, 1)
+        code = sr.code(r, 1)
         values = {k: (sr.derivable_amount if k in derivable else sr.amount)(r, col) for k, col in cols.items()}
         name = sr.text(r, 2)
         if code.value is None:
