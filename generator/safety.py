@@ -151,6 +151,9 @@ def read_checked(path: Path) -> bytes:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise WorkbookError(f"“{path.name}”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）") from exc
     with archive:
+        names = {n.lower() for n in archive.namelist()}
+        if not any(n.startswith("xl/") and n.endswith("workbook.xml") for n in names):  # a .docx, a plain .zip
+            raise WorkbookError(f"“{path.name}”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）")
         inspect(archive, path.name)
     return data
 
