@@ -55,11 +55,23 @@ def skip_reason(path: Path) -> str | None:
     if name.startswith("~$"):
         return "Office 的临时文件（工作簿正在被打开），不是工作簿"
     suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES:
+    if suffix in WORKBOOK_SUFFIXES or looks_like_workbook(path):  # the content decides, not the name
         return None
     if suffix in (".xls", ".et"):
         return "旧版 .xls 文件；请在 Excel/WPS 中另存为 .xlsx"
     return "不是 .xlsx 工作簿"
+
+
+def looks_like_workbook(path: Path) -> bool:
+    """An .xlsx workbook under another name (.xls, .csv, none): a zip holding xl/workbook.xml."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(2) != b"PK":
+                return False
+        with zipfile.ZipFile(path) as z:
+            return any(n.lower() == "xl/workbook.xml" for n in z.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
 
 
 def discover_all(paths: list[Path], out_root: Path | None = None

@@ -51,13 +51,17 @@ def os_error_message(exc: OSError, path: Path) -> str:
     return f"无法写入“{path}”：{exc.strerror or exc}；请换一个输出文件夹后重试"
 
 
+def _can_write(folder: Path) -> bool:
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
 def ensure_folder(folder: Path) -> Path:
     """Create `folder` (and its parents) or say in one sentence why it cannot be."""
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(os_error_message(exc, folder)) from exc
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not _can_write(folder):
         raise OutputError(os_error_message(PermissionError(errno.EACCES, "Permission denied"), folder))
     return Path(folder)
 

@@ -18,6 +18,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import WorkbookError
@@ -107,7 +108,9 @@ def inspect(archive: zipfile.ZipFile, name: str) -> None:
                 last_col = _column_number(dim.group(3) or dim.group(1) or b"A")
                 last_row = int(dim.group(4) or dim.group(2) or 1)
                 if last_col > MAX_COLUMNS or last_row > MAX_SHEET_ROWS:
-                    raise WorkbookError(f"{where}的使用范围为 {dim.group(0).split(b'ref=')[-1].decode('ascii', 'replace')}，"
+                    used = b"".join(g or b"" for g in dim.groups()[:2]) + (b":" + b"".join(g or b"" for g in dim.groups()[2:])
+                                                                           if dim.group(3) or dim.group(4) else b"")
+                    raise WorkbookError(f"{where}的使用范围为 {used.decode('ascii', 'replace')}，"
                                         f"超过了 {MAX_SHEET_ROWS} 行、{MAX_COLUMNS} 列的上限" + TOO_BIG)
             if found["widest"] > MAX_COLUMNS:
                 raise WorkbookError(f"{where}的数据超过了 {MAX_COLUMNS} 列的上限" + TOO_BIG)
@@ -119,7 +122,7 @@ def inspect(archive: zipfile.ZipFile, name: str) -> None:
                 n = _scan(archive, info, {"strings": SHARED})["strings"]
                 if n > MAX_SHARED_STRINGS:
                     raise WorkbookError(f"“{name}”中有 {n} 个不同的文字，超过了 {MAX_SHARED_STRINGS} 个的上限" + TOO_BIG)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError, zlib.error) as exc:
         raise WorkbookError(f"“{name}”无法作为 Excel 工作簿打开（文件损坏或已加密）") from exc
 
 
