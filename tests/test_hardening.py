@@ -607,3 +607,166 @@ def test_killed_serve_releases_its_port(tmp_path):
 class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+# ---------------------------------------------------------------- the web page under attack
+
+@pytest.fixture
+def app(tmp_path):
+    from generator import web
+
+    return web.create_app({"WORK_DIR": tmp_path / "web", "JOBS": 1})
+
+
+def _token(client) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+
+
+def _post(client, files, token=None, headers=None):
+    data = {"files": [(io.BytesIO(b), n) for n, b in files]}
+    if token is not None:
+        data["csrf"] = token
+    return client.post("/upload", data=data, content_type="multipart/form-data", headers=headers or {})
+
+
+def _message(res) -> str:
+    return re.search(r'id="message">(.*?)</p>', res.get_data(as_text=True), re.S).group(1)
+
+
+@pytest.mark.parametrize("headers, with_token", [
+    ({"Origin": "http://evil.example"}, True),
+    ({"Origin": "null"}, True),
+    ({"Referer": "http://evil.example/page.html"}, True),
+    ({"Origin": "http://localhost"}, False),
+    ({}, False),
+])
+def test_cross_site_upload_is_refused(app, good, headers, with_token):
+    """A POST from another site (its Origin or Referer) or without the session's token: a Chinese 400,
+    and the clerk's session keeps its uploads."""
+    from generator import web
+
+    client = app.test_client()
+    token = _token(client)
+    assert _post(client, [("单位.xlsx", good.read_bytes())], token).status_code == 303
+    res = _post(client, [("单位.xlsx", good.read_bytes())], token if with_token else None, headers)
+    assert res.status_code == 400
+    assert _message(res) == web.CROSS_SITE
+    (sess,) = app.extensions["juesuan"].sessions.values()
+    assert len(sess.jobs) == 1
+
+
+def test_same_origin_upload_with_token_is_accepted(app, good):
+    client = app.test_client()
+    res = _post(client, [("单位.xlsx", good.read_bytes())], _token(client),
+                {"Origin": "http://localhost", "Referer": "http://localhost/"})
+    assert res.status_code == 303
+
+
+def test_cookie_is_same_site_strict(app):
+    """The session cookie is never sent along by another site's page."""
+    client = app.test_client()
+    res = client.get("/")
+    cookie = res.headers.get("Set-Cookie", "")
+    assert "SameSite=Strict" in cookie and "HttpOnly" in cookie
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example"])
+def test_unknown_host_is_refused(app, host):
+    """A Host the server does not serve (DNS rebinding): a Chinese 400."""
+    from generator import web
+
+    res = app.test_client().get("/", headers={"Host": host})
+    assert res.status_code == 400 and _message(res) == web.UNKNOWN_HOST
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000"])
+def test_local_hosts_are_served(app, host):
+    assert app.test_client().get("/", headers={"Host": host}).status_code == 200
+
+
+def test_error_pages_are_chinese(app, monkeypatch):
+    """404, 413 and 500 pages speak Chinese."""
+    from generator import web
+
+    client = app.test_client()
+    res = client.get("/no-such-page")
+    assert res.status_code == 404 and _message(res).startswith("找不到该页面或文件")
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    res = _post(client, [("大.xlsx", b"x" * 5000)], _token(client))
+    assert res.status_code == 413 and _message(res).startswith("上传的内容超过了限制")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(web, "limits_text", broken)
+    monkeypatch.setitem(app.view_functions, "index", broken)
+    res = client.get("/")
+    assert res.status_code == 500 and _message(res) == web.INTERNAL_ERROR
+
+
+def test_server_answers_a_too_long_address_in_chinese(app):
+    """A request line longer than the HTTP server accepts: 414 with a Chinese page."""
+    import threading
+
+    from generator import web
+
+    server = web.make_web_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as conn:
+            conn.sendall(b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            reply = b""
+            while chunk := conn.recv(65536):
+                reply += chunk
+    finally:
+        server.shutdown()
+        server.server_close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 414") or head.startswith(b"HTTP/1.1 414")
+    assert b"charset=utf-8" in head
+    assert "网址过长，无法处理" in body.decode("utf-8")
+
+
+def test_each_web_job_keeps_its_own_report(app, good, minimal_data, make_workbook):
+    """Uploading a corrected file of the same name: the first upload's link still serves the first report."""
+    from docx import Document
+
+    client = app.test_client()
+    first = _post(client, [("单位.xlsx", good.read_bytes())], _token(client)).headers["Location"]
+    minimal_data["unit"]["name"] = "改名后的单位"
+    second_file = make_workbook(minimal_data, "第二.xlsx")
+    second = _post(client, [("单位.xlsx", second_file.read_bytes())], _token(client)).headers["Location"]
+    assert first != second
+
+    def report_title(job_url):
+        page = client.get(job_url).get_data(as_text=True)
+        href = re.search(r'href="([^"]+/f/[^"]+)"[^>]*>[^<]*决算说明', page) or re.search(r'href="([^"]+/f/f1)"', page)
+        data = client.get(href.group(1)).data
+        return Document(io.BytesIO(data)).paragraphs[0].text + "".join(p.text for p in Document(io.BytesIO(data)).paragraphs[:5])
+
+    assert "测试单位" in report_title(first) and "改名后的单位" not in report_title(first)
+    assert "改名后的单位" in report_title(second)
+
+
+def test_web_batch_names_that_fold_alike_and_hostile_names(app, good):
+    """"单位.xlsx" and "单位 .xlsx" get two folders in 全部报告.zip; a name starting with "=" stays text in 汇总.xlsx."""
+    client = app.test_client()
+    data = good.read_bytes()
+    url = _post(client, [("单位.xlsx", data), ("单位 .xlsx", data), ("=1+1.xlsx", data)], _token(client)).headers["Location"]
+    (sess,) = app.extensions["juesuan"].sessions.values()
+    job = next(iter(sess.jobs.values()))
+    end = time.monotonic() + 120
+    while job.running and time.monotonic() < end:
+        time.sleep(0.2)
+    assert job.state == "完成", job.message
+    archive = zipfile.ZipFile(job.downloads[job.archive].path)
+    names = archive.namelist()
+    assert len(names) == len(set(names))
+    folders = {n.split("/")[0] for n in names if "/" in n}
+    assert folders == {"单位", "单位（2）", "=1+1"}, folders
+    summary = job.downloads[job.summary].path
+    assert b"<f>" not in b"".join(_sheet_xmls(summary).values())
+    rows = [r[0] for r in load_workbook(summary)["汇总"].iter_rows(min_row=2, values_only=True)]
+    assert "=1+1.xlsx" in rows
+    assert url
