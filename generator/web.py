@@ -21,6 +21,10 @@ Safety (the constants below are the limits):
   is generated anew at every start) and its own temporary folder; every download is looked up
   only among that session's own results, so two people using the page at once never see each
   other's files, and an unknown id is a 404;
+- requests from other sites are refused: a state-changing request must come from our own page
+  (Origin/Referer) and carry the session's token; the cookie is SameSite=Strict; only the host
+  names the server serves are answered (against DNS rebinding); a link from another site is
+  answered with a page that reloads itself, so it never replaces the clerk's session cookie;
 - a session's folder is removed `SESSION_MAX_AGE` seconds after its last request (a sweep runs
   on every request), and the whole work folder when the server stops.
 """
@@ -89,6 +93,8 @@ CROSS_SITE = "该请求来自其他网页或页面已过期，已拒绝；请在
 UNKNOWN_HOST = "该地址不是本服务的地址，已拒绝（防止其他网站借用浏览器访问本服务）；请用启动时显示的地址打开。"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+BOUNCE_PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0">'
+               '<title>决算说明生成器</title></head><body><p>正在打开决算说明生成器…</p></body></html>')
 ERROR_PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>出错了 - 决算说明生成器</title></head>'
               '<body><h1>出错了</h1><p id="message">{message}</p><p><a href="/">返回首页</a></p></body></html>')
 
@@ -259,6 +265,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if host_name(request.host) not in {h.lower() for h in app.config["ALLOWED_HOSTS"]}:
             log.warning("拒绝了 Host 为 %r 的请求", request.host)
             return error_page(UNKNOWN_HOST, 400)
+        if request.method == "GET" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+            # opened from another site's link: the Strict cookie was not sent, and answering would
+            # give the browser a new, empty session in place of the clerk's. Reload from our own page.
+            return BOUNCE_PAGE, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
         if request.method in STATE_CHANGING and not same_origin(request):
             log.warning("拒绝了来自 %r 的跨站请求 %s", request.headers.get("Origin") or request.headers.get("Referer"),
                         request.path)

@@ -770,3 +770,13 @@ def test_web_batch_names_that_fold_alike_and_hostile_names(app, good):
     rows = [r[0] for r in load_workbook(summary)["汇总"].iter_rows(min_row=2, values_only=True)]
     assert "=1+1.xlsx" in rows
     assert url
+
+
+def test_link_from_another_site_keeps_the_session(app, good):
+    """A cross-site link to the page (no Strict cookie sent) gets a self-reloading page and no new cookie."""
+    client = app.test_client()
+    assert _post(client, [("单位.xlsx", good.read_bytes())], _token(client)).status_code == 303
+    res = client.get("/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert res.status_code == 200 and "Set-Cookie" not in res.headers
+    assert '<meta http-equiv="refresh" content="0">' in res.get_data(as_text=True)
+    assert "单位.xlsx" in client.get("/", headers={"Sec-Fetch-Site": "same-origin"}).get_data(as_text=True)
