@@ -484,10 +484,22 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress) -> Batch
     return BatchResult(sorted(results, key=lambda r: r["relative"]), skipped, interrupted, not_processed)
 
 
+ACTIVE_POOLS: set = set()  # the pools of running batches, so that `serve` can stop their workers on exit
+
+
+def stop_workers() -> None:
+    """Terminate the workers of every running batch of this process (the server is exiting)."""
+    for pool in list(ACTIVE_POOLS):
+        for worker in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                worker.terminate()
+
+
 def _run_parallel(todo, jobs: int, record) -> bool:
     """Run jobs in worker processes; a killed worker fails only the units it had not finished."""
     # never more workers than workbooks: each costs an interpreter with matplotlib loaded
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_warm_worker, initargs=(os.getpid(),))
+    ACTIVE_POOLS.add(pool)
     pending = {pool.submit(run_job, job): (job, stamp) for job, stamp in todo}
     broken = False
     try:
@@ -510,6 +522,8 @@ def _run_parallel(todo, jobs: int, record) -> bool:
             with contextlib.suppress(Exception):
                 worker.terminate()
         raise
+    finally:
+        ACTIVE_POOLS.discard(pool)
     pool.shutdown()
     return broken
 

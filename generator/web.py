@@ -870,5 +870,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
         server.server_close()
+        from .batch import stop_workers
+
+        stop_workers()  # a batch still running: its workers end with the server
         shutil.rmtree(root, ignore_errors=True)
         print("已退出，上传的文件和生成的报告已删除。", flush=True)

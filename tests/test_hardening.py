@@ -27,10 +27,10 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from generator import batch, output, safety
+from generator import batch, output
 from generator.batch import run_batch
 from generator.cli import main
-from generator.errors import GeneratorError, WorkbookError
+from generator.errors import WorkbookError
 from generator.pipeline import load
 
 from conftest import ROOT, SAMPLES
@@ -547,8 +547,9 @@ def _free_port() -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
-def test_killed_serve_releases_its_port(tmp_path):
-    """`generate serve` killed with SIGKILL during a batch: its workers die, the port is free again."""
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_serve_releases_its_port(tmp_path, sig):
+    """`generate serve` killed (SIGKILL or SIGTERM) during a batch: its workers die, the port is free again."""
     import http.cookiejar
     import urllib.error
     import urllib.request
@@ -590,8 +591,8 @@ def test_killed_serve_releases_its_port(tmp_path):
             time.sleep(0.05)
         workers = _children(proc.pid)
         assert workers, "no workers started"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(10)
+        os.kill(proc.pid, sig)
+        proc.wait(30)
         end = time.monotonic() + 10
         while any(_alive(w) for w in workers) and time.monotonic() < end:
             time.sleep(0.1)
