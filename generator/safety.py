@@ -51,9 +51,11 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, patterns: dict[str, re.Pattern]) -> dict:
+def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, patterns: dict[str, re.Pattern],
+          limits: dict[str, int] | None = None) -> dict:
     """Count the matches of each pattern in one part, streaming; also its widest cell column
-    and its declared dimension (the first 4 KB hold it)."""
+    and its declared dimension (the first chunk holds it). Stops as soon as a count passes its
+    limit: a hostile part is refused after reading only as much as the limit allows."""
     counts = dict.fromkeys(patterns, 0)
     widest, dimension = 0, None
     tail = b""
@@ -70,6 +72,8 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, patterns: dict[str, r
             if dimension is None:
                 dimension = DIMENSION.search(data) or False
             tail = data[cut:]
+            if limits and any(counts[k] > n for k, n in limits.items()):
+                break
     for key, pattern in patterns.items():  # what starts in the last tail
         counts[key] += sum(1 for _ in pattern.finditer(tail))
     for m in CELL_COLUMN.finditer(tail):
@@ -99,10 +103,11 @@ def inspect(archive: zipfile.ZipFile, name: str) -> None:
     cells = 0
     try:
         for info in sheets:
-            found = _scan(archive, info, {"rows": ROW, "cells": CELL})
+            found = _scan(archive, info, {"rows": ROW, "cells": CELL},
+                          {"rows": MAX_SHEET_ROWS, "cells": MAX_CELLS - cells})
             where = f"“{name}”的工作表部件“{info.filename.rsplit('/', 1)[-1]}”"
             if found["rows"] > MAX_SHEET_ROWS:
-                raise WorkbookError(f"{where}有 {found['rows']} 行，超过了 {MAX_SHEET_ROWS} 行的上限" + TOO_BIG)
+                raise WorkbookError(f"{where}超过了 {MAX_SHEET_ROWS} 行的上限" + TOO_BIG)
             dim = found["dimension"]
             if dim is not None:
                 last_col = _column_number(dim.group(3) or dim.group(1) or b"A")
@@ -119,9 +124,9 @@ def inspect(archive: zipfile.ZipFile, name: str) -> None:
                 raise WorkbookError(f"“{name}”的单元格超过了 {MAX_CELLS} 个的上限" + TOO_BIG)
         for info in infos:
             if info.filename.lower().endswith("sharedstrings.xml"):
-                n = _scan(archive, info, {"strings": SHARED})["strings"]
+                n = _scan(archive, info, {"strings": SHARED}, {"strings": MAX_SHARED_STRINGS})["strings"]
                 if n > MAX_SHARED_STRINGS:
-                    raise WorkbookError(f"“{name}”中有 {n} 个不同的文字，超过了 {MAX_SHARED_STRINGS} 个的上限" + TOO_BIG)
+                    raise WorkbookError(f"“{name}”中不同的文字超过了 {MAX_SHARED_STRINGS} 个的上限" + TOO_BIG)
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError, zlib.error) as exc:
         raise WorkbookError(f"“{name}”无法作为 Excel 工作簿打开（文件损坏或已加密）") from exc
 

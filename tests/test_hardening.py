@@ -483,6 +483,7 @@ def test_workers_die_with_the_batch(good, tmp_path, sig):
         shutil.copy(ANJU, folder / f"单位{i}.xlsx")
     code = (f"from generator.batch import run_batch; run_batch([{str(folder)!r}], {str(tmp_path / 'out')!r}, jobs=2)")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    workers: set[int] = set()
     try:
         end = time.monotonic() + 60
         while len(_children(proc.pid)) < 2 and time.monotonic() < end and proc.poll() is None:
@@ -498,6 +499,7 @@ def test_workers_die_with_the_batch(good, tmp_path, sig):
     finally:
         if proc.poll() is None:
             proc.kill()
+        _end_leftovers(workers)
 
 
 def test_pool_never_larger_than_the_work(good, tmp_path, monkeypatch):
@@ -540,6 +542,16 @@ def test_worker_initializer_asks_to_die_with_its_parent(monkeypatch):
     assert exits == [1]
 
 
+def _end_leftovers(workers: set[int]) -> None:
+    """A failing run must not leave its orphans behind."""
+    for w in workers:
+        if _alive(w):
+            try:
+                os.kill(w, signal.SIGKILL)
+            except OSError:
+                pass
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -559,6 +571,7 @@ def test_killed_serve_releases_its_port(tmp_path, sig):
                              "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=os.environ | {"PYTHONPATH": str(ROOT)})
+    workers: set[int] = set()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
                                          NoRedirect())
     try:
@@ -603,6 +616,7 @@ def test_killed_serve_releases_its_port(tmp_path, sig):
     finally:
         if proc.poll() is None:
             proc.kill()
+        _end_leftovers(workers)
 
 
 class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
