@@ -205,12 +205,15 @@ def safe_name(text: str) -> str:
 def unique_name(text: str) -> str:
     """`safe_name`, with a short fingerprint of `text` when folding changed it: "单位 " and "单位",
     or "a:b" and "a_b", never share a folder."""
+    name = safe_name(text)
+    return name if name == text else f"{name}_{fingerprint(text)}"
+
+
+def fingerprint(text: str) -> str:
+    """Six hex digits that tell two names apart."""
     import hashlib
 
-    name = safe_name(text)
-    if name == text:
-        return name
-    return f"{name}_{hashlib.sha256(text.encode('utf-8', 'surrogatepass')).hexdigest()[:6]}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
 def write_report(report: Report, acc: Accounts, out_dir: Path) -> Written:

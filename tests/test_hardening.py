@@ -353,16 +353,16 @@ def test_batch_removes_litter_below_its_output(good, tmp_path):
 # ---------------------------------------------------------------- names that cannot collide
 
 def test_names_folded_alike_get_their_own_folders(good, tmp_path):
-    """"单位.xlsx" and "单位 .xlsx", "a:b.xlsx" and "a_b.xlsx": four folders, four reports."""
+    """"单位.xlsx", "单位 .xlsx", "单位.XLSX", "单位.xlsm", "a:b.xlsx" and "a_b.xlsx": six folders, six reports."""
     folder = tmp_path / "区县"
     folder.mkdir()
-    for name in ("单位.xlsx", "单位 .xlsx", "a:b.xlsx", "a_b.xlsx"):
+    for name in ("单位.xlsx", "单位 .xlsx", "单位.XLSX", "单位.xlsm", "a:b.xlsx", "a_b.xlsx"):
         shutil.copy(good, folder / name)
     out = tmp_path / "out"
     result = run_batch([folder], out, jobs=1)
     dirs = {r["out_dir"] for r in result.results}
-    assert len(dirs) == 4
-    assert len(list(out.rglob("*.docx"))) == 4
+    assert len(dirs) == 6
+    assert len(list(out.rglob("*.docx"))) == 6
     assert (out / "单位").is_dir() and (out / "a_b").is_dir()
 
 
