@@ -296,18 +296,35 @@ def test_output_folder_is_a_file(good, tmp_path):
 
 def test_read_only_output_folder(good, tmp_path, monkeypatch):
     """A read-only output folder (single and batch): one sentence, no traceback."""
-    real_mkstemp = output.tempfile.mkstemp
-
-    def read_only(*args, **kwargs):
-        raise OSError(errno.EROFS, "Read-only file system")
-
-    monkeypatch.setattr(output.tempfile, "mkstemp", read_only)
-    monkeypatch.setattr(output, "_can_write", lambda folder: False)
+    monkeypatch.setattr(output, "_can_write", lambda folder: False)  # as root, chmod would not stop us
     for args in ([str(good)], [str(good), str(good)]):
         res = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "out")])
         assert res.exit_code == 1 and "Traceback" not in res.output, res.output
         assert res.stderr.startswith("错误：没有在“") and "写入的权限" in res.stderr, res.stderr
-    assert real_mkstemp
+
+
+@pytest.mark.parametrize("code, words", [
+    (errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "所在的磁盘是只读的"), (errno.ENAMETOOLONG, "文件名或路径过长"),
+    (errno.EACCES, "写入的权限"), (errno.EIO, "无法写入“"),
+])
+def test_every_disk_refusal_is_a_sentence(tmp_path, monkeypatch, code, words):
+    """Whatever the operating system refuses while writing, the writer says it in Chinese, naming the place."""
+    from generator.errors import OutputError
+
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "报告.docx"
+    target.write_bytes(b"earlier")
+
+    def refuse(self, data):
+        raise (PermissionError if code == errno.EACCES else OSError)(code, os.strerror(code))
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    with pytest.raises(OutputError) as info:
+        with output.atomic_write(target) as tmp:
+            tmp.write_bytes(b"new")
+    monkeypatch.undo()
+    assert words in str(info.value) and str(target) in str(info.value)
+    assert target.read_bytes() == b"earlier" and [p.name for p in target.parent.iterdir()] == ["报告.docx"]
 
 
 def test_output_equal_to_input_folder(good, tmp_path):
