@@ -63,6 +63,7 @@ MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # unpacked size of the zips of one upload
 SESSION_MAX_AGE = 2 * 60 * 60  # seconds after its last request that a session's files are removed
 REFRESH_SECONDS = 2  # the status page of a running batch reloads itself this often
 BLANK_NAME = "空白工作簿.xlsx"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # as the batch: compared case-insensitively
 SUMMARY_NAME = "汇总.xlsx"
 ARCHIVE_NAME = "全部报告.zip"
 
@@ -533,7 +534,7 @@ def _receive_one(f, add, notes: list[str], budget: dict[str, int]) -> None:
         _unzip(f, name, add, notes, budget)
     elif lower.startswith("~$"):
         notes.append(f"已忽略“{name}”：这是 Office 的临时文件，不是工作簿。")
-    elif lower.endswith(".xlsx"):
+    elif lower.endswith(WORKBOOK_SUFFIXES):
         add(name, lambda tmp: f.save(tmp))
     else:
         notes.append(f"已忽略“{name}”：只能上传 .xlsx 工作簿或 .zip 压缩包。")
@@ -558,7 +559,7 @@ def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) ->
                 continue  # hidden files and the resource forks macOS adds
             elif base.startswith("~$"):
                 notes.append(f"已忽略压缩包中的“{member}”：这是 Office 的临时文件。")
-            elif not base.lower().endswith(".xlsx"):
+            elif not base.lower().endswith(WORKBOOK_SUFFIXES):
                 notes.append(f"已忽略压缩包中的“{member}”：不是 .xlsx 工作簿。")
             else:
                 try:

@@ -812,3 +812,14 @@ def test_link_from_another_site_keeps_the_session(app, good):
     assert res.status_code == 200 and "Set-Cookie" not in res.headers
     assert '<meta http-equiv="refresh" content="0">' in res.get_data(as_text=True)
     assert "单位.xlsx" in client.get("/", headers={"Sec-Fetch-Site": "same-origin"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["单位.XLSX", "单位.xlsm"])
+def test_web_accepts_workbooks_whatever_the_case_of_the_suffix(app, good, name):
+    """An upload named .XLSX or .xlsm is processed as a workbook (not ignored)."""
+    client = app.test_client()
+    res = _post(client, [(name, good.read_bytes())], _token(client))
+    assert res.status_code == 303
+    (sess,) = app.extensions["juesuan"].sessions.values()
+    (job,) = sess.jobs.values()
+    assert [u.display for u in job.units] == [name] and job.units[0].status == "成功"
