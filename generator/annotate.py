@@ -7,16 +7,16 @@ a first sheet "检查结果" lists all findings, each with a link that jumps to 
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from .errors import GeneratorError, WorkbookError
 from .findings import ERROR, HINT, WARNING, Finding
 from .output import atomic_write
-from .workbook import apply_print_setup, print_setup
+from .safety import open_workbook
+from .workbook import apply_print_setup, print_setup, text_cell
 
 FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", HINT: "DDEBF7"}
 REPORT_SHEET = "检查结果"
@@ -29,9 +29,7 @@ def _split(ref: str) -> tuple[str, str | None]:
 
 def write_check_report(workbook: Path, findings: list[Finding], target: Path) -> Path:
     """Write a copy of `workbook` with the findings marked to `target` (atomically)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(workbook)
+    wb = open_workbook(workbook)  # checked for size first: the whole workbook is loaded here
     comments: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         for ref in (f.ref, *f.also):  # the other side of a disagreement is marked too
@@ -48,20 +46,20 @@ def write_check_report(workbook: Path, findings: list[Finding], target: Path) ->
     ws = wb.create_sheet(REPORT_SHEET, 0)
     headers = ("序号", "规则", "级别", "位置", "说明")
     for col, text in enumerate(headers, start=1):
-        ws.cell(1, col, text).font = Font(bold=True)
+        text_cell(ws.cell(1, col), text).font = Font(bold=True)
     for i, f in enumerate(findings, start=1):
         row = i + 1
         ws.cell(row, 1, i)
-        ws.cell(row, 2, f.rule)
-        ws.cell(row, 3, f.severity).fill = PatternFill("solid", fgColor=FILLS[f.severity])
-        place = ws.cell(row, 4, f.ref)
+        text_cell(ws.cell(row, 2), f.rule)
+        text_cell(ws.cell(row, 3), f.severity).fill = PatternFill("solid", fgColor=FILLS[f.severity])
+        place = text_cell(ws.cell(row, 4), f.ref)
         sheet, cell = _split(f.ref)
         if sheet in wb.sheetnames:
             place.hyperlink = f"#'{sheet}'!{(cell or 'A1').split(':')[0]}"
             place.font = Font(color="0563C1", underline="single")
-        ws.cell(row, 5, f.message).alignment = Alignment(wrap_text=True, vertical="top")
+        text_cell(ws.cell(row, 5), f.message).alignment = Alignment(wrap_text=True, vertical="top")
     if not findings:
-        ws.cell(2, 5, "没有发现问题。")
+        text_cell(ws.cell(2, 5), "没有发现问题。")
     for col, width in zip("ABCDE", (6, 20, 8, 26, 90)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
@@ -72,5 +70,11 @@ def write_check_report(workbook: Path, findings: list[Finding], target: Path) ->
     for sheet in wb.worksheets:
         sheet.sheet_view.tabSelected = sheet is ws
     with atomic_write(target) as tmp:
-        wb.save(tmp)
+        try:
+            wb.save(tmp)
+        except (OSError, GeneratorError):
+            raise
+        except Exception as exc:  # openpyxl cannot write back what it read from a damaged file
+            raise WorkbookError(f"“{Path(workbook).name}”的内容不符合 Excel 格式，无法另存标出问题的工作簿；"
+                                "请在 Excel/WPS 中打开并另存为 .xlsx 后重试") from exc
     return target

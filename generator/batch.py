@@ -9,24 +9,29 @@ consistent, and the next run does what is missing.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
 import logging
 import os
+import signal
+import sys
+import threading
 import time
 import traceback
 import zipfile
+import zlib
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import __version__
-from .errors import GeneratorError
+from .errors import GeneratorError, OutputError
 from .findings import ERROR, WARNING
 from .money import ZERO
 from .output import atomic_write
@@ -41,42 +46,95 @@ log = logging.getLogger("generator.batch")
 
 # ------------------------------------------------------------------ finding the workbooks
 
-def discover(paths: list[Path], out_root: Path | None = None) -> list[tuple[Path, Path]]:
-    """(workbook, path relative to its input folder) for every .xlsx given or found below a folder.
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # compared case-insensitively: .XLSX and .Xlsx are workbooks too
 
-    Office lock files (~$…), hidden files and folders, and anything under the output folder
-    are skipped.
+
+def skip_reason(path: Path) -> str | None:
+    """Why a file found in an input folder is not processed (None: it is a workbook to process)."""
+    name = path.name
+    if name.startswith("~$"):
+        return "Office 的临时文件（工作簿正在被打开），不是工作簿"
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES or looks_like_workbook(path):  # the content decides, not the name
+        return None
+    if suffix in (".xls", ".et"):
+        return "旧版 .xls 文件；请在 Excel/WPS 中另存为 .xlsx"
+    return "不是 .xlsx 工作簿"
+
+
+def looks_like_workbook(path: Path) -> bool:
+    """An .xlsx workbook under another name (.xls, .csv, none): a zip holding xl/workbook.xml."""
+    try:
+        with open(path, "rb") as f:
+            if f.read(2) != b"PK":
+                return False
+        with zipfile.ZipFile(path) as z:
+            return any(n.lower() == "xl/workbook.xml" for n in z.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
+
+
+def discover_all(paths: list[Path], out_root: Path | None = None
+                 ) -> tuple[list[tuple[Path, Path]], list[tuple[str, str]]]:
+    """(workbook, path relative to its input folder) for every .xlsx/.xlsm given or found below a
+    folder, and (file, reason) for every file found there but not processed.
+
+    Hidden files and folders and anything under the output folder are passed over silently;
+    Office lock files (~$…) and files of other types are listed as skipped.
     """
     out_root = out_root.resolve() if out_root else None
     found: dict[Path, Path] = {}
+    skipped: list[tuple[str, str]] = []
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            for path in sorted(given.rglob("*.xlsx")):
+            for path in sorted(given.rglob("*")):
                 rel = path.relative_to(given)
-                if any(part.startswith((".", "~$")) for part in rel.parts):
+                if any(part.startswith(".") for part in rel.parts) or not path.is_file():
                     continue
                 if out_root and out_root in path.resolve().parents:
+                    continue
+                reason = skip_reason(path)
+                if reason:
+                    skipped.append((str(rel), reason))
                     continue
                 found.setdefault(path.resolve(), rel)
         else:
             found.setdefault(given.resolve(), Path(given.name))
-    return sorted(((p, r) for p, r in found.items()), key=lambda pr: str(pr[1]))
+    return sorted(((p, r) for p, r in found.items()), key=lambda pr: str(pr[1])), skipped
+
+
+def discover(paths: list[Path], out_root: Path | None = None) -> list[tuple[Path, Path]]:
+    """The workbooks of `discover_all`."""
+    return discover_all(paths, out_root)[0]
 
 
 # ------------------------------------------------------------------ what decides "current"
 
 def content_hash(path: Path) -> str:
     """Hash of the workbook's content: its zip members without docProps (save time, author)."""
+    from .safety import MAX_TOTAL_BYTES
+
     h = hashlib.sha256()
     try:
         with zipfile.ZipFile(path) as z:
-            for name in sorted(z.namelist()):
-                if not name.startswith("docProps/"):
-                    h.update(name.encode())
-                    h.update(z.read(name))
-    except (zipfile.BadZipFile, OSError):
-        h.update(Path(path).read_bytes() if Path(path).is_file() else b"")
+            infos = sorted(z.infolist(), key=lambda i: i.filename)
+            if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+                raise zipfile.BadZipFile("too large to unpack")  # refused by the reader anyway
+            for info in infos:
+                if not info.filename.startswith("docProps/"):
+                    h.update(info.filename.encode())
+                    with z.open(info) as part:  # streamed: memory stays small whatever the part
+                        while chunk := part.read(1 << 20):
+                            h.update(chunk)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError, zlib.error):
+        h = hashlib.sha256()
+        try:
+            with open(path, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    h.update(chunk)
+        except OSError:
+            pass
     return h.hexdigest()
 
 
@@ -225,28 +283,138 @@ class BatchResult:
     results: list[dict[str, Any]]
     skipped: int
     interrupted: bool = False
+    not_processed: list[tuple[str, str]] = field(default_factory=list)  # (file, why) found but not workbooks
 
     @property
     def ok(self) -> bool:
         return not self.interrupted and all(r["status"] != "错误" for r in self.results)
 
 
-def _warm_worker() -> None:
-    """Once per worker process: import and set up the heavy parts (matplotlib, fonts, docx)."""
+def _warm_worker(parent: int | None = None) -> None:
+    """Once per worker process: die with the parent; import and set up the heavy parts
+    (matplotlib, fonts, docx)."""
+    if parent is not None:
+        die_with_parent(parent)
     from . import charts, pipeline  # noqa: F401
 
     charts.pie_chart(["a"], [1.0], ["100.00%"])
+
+
+PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 1.0
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker must not outlive the process that started it (killed with SIGKILL, SIGTERM or
+    a crash): orphaned workers would run for ever and, under `serve`, keep its port taken.
+
+    On Linux the kernel sends SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG); everywhere
+    a watchdog thread also ends the worker once its parent is gone.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_SECONDS)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
+
+
+LOCK = ".generate.lock"
+
+
+@contextlib.contextmanager
+def output_lock(out_root: Path) -> Iterator[None]:
+    """One batch at a time per output folder: two at once would lose units from the manifest
+    and 汇总.xlsx. The lock is held by an open file (released by the system if the process dies)."""
+    from .output import os_error_message
+
+    path = out_root / LOCK
+    try:
+        handle = open(path, "a+b")
+    except OSError as exc:
+        raise OutputError(os_error_message(exc, path)) from exc
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise OutputError(f"另一个批量处理正在向“{out_root}”写入；请等它完成后再运行，或用 -o 换一个输出文件夹") from None
+    try:
+        yield
+    finally:
+        handle.close()  # closing the file releases the lock
+
+
+def _prepare_output(paths: list[Path], out_root: Path) -> None:
+    from .output import ensure_folder
+
+    for given in paths:
+        if Path(given).is_dir() and Path(given).resolve() == out_root.resolve():
+            raise OutputError(f"输出文件夹“{out_root}”与工作簿所在的文件夹相同；请用 -o 指定另一个文件夹（例如“{out_root / '输出'}”）")
+    ensure_folder(out_root)
+    try:
+        handler = logging.FileHandler(out_root / LOG, encoding="utf-8")
+    except OSError as exc:
+        from .output import os_error_message
+
+        raise OutputError(os_error_message(exc, out_root / LOG)) from exc
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "generate_batch", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler.generate_batch = True
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force: bool = False,
               previous: list[Path] | None = None,
               progress: Callable[[dict[str, Any] | None, int, int], None] | None = None,
               selfeval: bool = True) -> BatchResult:
-    """Generate every workbook under `paths` into `out_root`; see the module docstring."""
+    """Generate every workbook under `paths` into `out_root`; see the module docstring.
+
+    One batch per output folder at a time (`output_lock`); SIGTERM ends it like Ctrl+C (the
+    manifest and 汇总.xlsx are saved, the workers stopped)."""
     out_root = Path(out_root)
-    out_root.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(filename=out_root / LOG, level=logging.INFO, encoding="utf-8",
-                        format="%(asctime)s %(levelname)s %(message)s")
+    _prepare_output(paths, out_root)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous_handler = signal.signal(signal.SIGTERM, _stop) if main_thread else None
+    try:
+        with output_lock(out_root):
+            from .output import remove_litter
+
+            remove_litter(out_root, recursive=True)  # what a killed earlier run left behind
+            return _run_locked(paths, out_root, jobs, force, previous, progress)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous_handler)
+
+
+def _run_locked(paths, out_root: Path, jobs, force, previous, progress) -> BatchResult:
     from .pipeline import output_dir
 
     manifest = _load_json(out_root / MANIFEST) or {}
@@ -263,7 +431,8 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
     todo: list[tuple[Job, dict]] = []
     skipped = 0
     results: list[dict[str, Any]] = []
-    for workbook, rel in discover(paths, out_root):
+    found, not_processed = discover_all(paths, out_root)
+    for workbook, rel in found:
         key = str(rel)
         stamp = env | {"workbook": content_hash(workbook), "previous": prev_hash, "selfeval": selfeval}
         entry = units.get(key)
@@ -318,13 +487,26 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
         interrupted = True
     finally:
         _save_manifest(out_root, units)
-        write_summary(out_root / SUMMARY, results)
-    return BatchResult(sorted(results, key=lambda r: r["relative"]), skipped, interrupted)
+        write_summary(out_root / SUMMARY, results, not_processed)
+    return BatchResult(sorted(results, key=lambda r: r["relative"]), skipped, interrupted, not_processed)
+
+
+ACTIVE_POOLS: set = set()  # the pools of running batches, so that `serve` can stop their workers on exit
+
+
+def stop_workers() -> None:
+    """Terminate the workers of every running batch of this process (the server is exiting)."""
+    for pool in list(ACTIVE_POOLS):
+        for worker in list((getattr(pool, "_processes", None) or {}).values()):
+            with contextlib.suppress(Exception):
+                worker.terminate()
 
 
 def _run_parallel(todo, jobs: int, record) -> bool:
     """Run jobs in worker processes; a killed worker fails only the units it had not finished."""
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_warm_worker)
+    # never more workers than workbooks: each costs an interpreter with matplotlib loaded
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_warm_worker, initargs=(os.getpid(),))
+    ACTIVE_POOLS.add(pool)
     pending = {pool.submit(run_job, job): (job, stamp) for job, stamp in todo}
     broken = False
     try:
@@ -341,8 +523,14 @@ def _run_parallel(todo, jobs: int, record) -> bool:
                               "files": []}
                 record(job, stamp, result)
     except KeyboardInterrupt:
+        workers = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:  # a unit half done is redone next time; nothing half-written stays
+            with contextlib.suppress(Exception):
+                worker.terminate()
         raise
+    finally:
+        ACTIVE_POOLS.discard(pool)
     pool.shutdown()
     return broken
 
@@ -360,8 +548,12 @@ FIGURE_COLUMNS = ["收入总计", "支出总计", "本年收入合计", "本年�
                   "公务接待费", "机关运行经费", "收入支出总计增减", "一般公共预算财政拨款支出增减", "“三公”经费增减"]
 
 
-def write_summary(path: Path, results: list[dict[str, Any]]) -> Path:
-    """汇总.xlsx: one row per unit with its status and key figures, district totals, all findings."""
+NOT_PROCESSED_SHEET = "未处理的文件"
+
+
+def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list[tuple[str, str]] = ()) -> Path:
+    """汇总.xlsx: one row per unit with its status and key figures, district totals, all findings,
+    and (when there were any) the files of the input folder that are not workbooks."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -438,6 +630,17 @@ def write_summary(path: Path, results: list[dict[str, Any]]) -> Path:
             row += 1
     for col, width in zip("ABCDE", (30, 24, 60, 10, 60)):
         changed.column_dimensions[col].width = width
+    if not_processed:
+        other = wb.create_sheet(NOT_PROCESSED_SHEET)
+        for col, text in enumerate(("文件", "原因"), start=1):
+            other.cell(1, col, text).font = Font(bold=True)
+        for row, (name, reason) in enumerate(not_processed, start=2):
+            other.cell(row, 1, name)
+            other.cell(row, 2, reason)
+        other.column_dimensions["A"].width, other.column_dimensions["B"].width = 40, 50
+    from .workbook import as_text
+
+    as_text(wb)  # a unit name, a file name or a message starting with "=" stays text
     with atomic_write(path) as tmp:
         wb.save(tmp)
     return path

@@ -61,7 +61,7 @@ RULES: dict[str, str] = {
     "PRIOR-DIFF": "填写的上年数与上年工作簿（--previous）中的数一致",
     "REASON-MISSING": "增减变动超过阈值（默认 10% 且 10 万元）时应填写变动原因",
     "UNIT-REQUIRED": "单位信息中的必填项目不能为空",
-    "UNIT-YEAR": "报告年度应为四位年份；单位信息文字中的年末日期应为报告年度",
+    "UNIT-YEAR": "报告年度应在 2000 至 2100 年之间；单位信息文字中的年末日期应为报告年度",
     "NEG-AMOUNT": "附表和其他表中的金额不应为负数（年初、年末结转结余等余额除外）",
     "READ-FORMULA": "公式单元格必须有计算结果；合计等可推算的格子中的无结果公式按空白处理",
     "READ-MERGED": "数据区域中不能有合并单元格",
@@ -72,6 +72,7 @@ RULES: dict[str, str] = {
     "SELF-WEIGHT": "绩效自评报告：评分表各指标分值合计为 100",
     "SELF-FIGURE": "绩效自评报告：按公式计分的指标须有所需的数字（如编制人数、上年“三公”经费、实际值）",
     "SELF-TOTAL": "绩效自评报告：评分表合计与决算说明中同一评价对象的自评得分一致",
+    "READ-TEXT": "文字单元格（如单位名称）不能填 TRUE/FALSE 等逻辑值",
 }
 
 
@@ -262,7 +263,7 @@ def _required(acc: Accounts, findings: list[Finding]) -> None:
             findings.append(Finding("UNIT-REQUIRED", ERROR, acc.refs[f"unit.{f.key}"], f"请填写“{f.label}”"))
     year = acc.unit.get("year")
     if year is not None and not 2000 <= year <= 2100:
-        findings.append(Finding("UNIT-YEAR", ERROR, acc.refs["unit.year"], f"报告年度应为四位年份，实为“{year}”"))
+        findings.append(Finding("UNIT-YEAR", ERROR, acc.refs["unit.year"], f"报告年度应在 2000 至 2100 年之间，实为“{year}”"))
 
 
 def _placeholders(acc: Accounts, findings: list[Finding], pattern: re.Pattern) -> None:

@@ -65,8 +65,32 @@ class DefaultGroup(ChineseHelp, click.Group):
             sys.exit(rv if isinstance(rv, int) else 0)
 
 
+class OptionValueError(click.BadParameter):
+    """A bad option value, said in Chinese by the option type itself."""
+
+
+class Threshold(click.ParamType):
+    """A finite number not below zero (click's float accepts nan and inf)."""
+
+    name = "数字"
+
+    def convert(self, value, param, ctx):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or number < 0:
+            name = param.opts[0] if param is not None else "选项"
+            raise OptionValueError(f"{name} 的值应为不小于 0 的数字，实为“{value}”", ctx, param)
+        return number
+
+
 def _usage_message(exc: click.UsageError) -> str:
     hint = "；用 generate --help 查看用法"
+    if isinstance(exc, OptionValueError):
+        return exc.message + hint
     if isinstance(exc, click.MissingParameter):
         name = (exc.param.human_readable_name if exc.param else "参数").upper()
         return f"缺少参数 {name}{hint}"
@@ -171,15 +195,18 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None, s
 
 def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, previous: Path | None,
               selfeval: bool = True) -> None:
-    from .batch import SUMMARY, run_batch
-
-    from .batch import discover
+    from .batch import SUMMARY, discover_all, run_batch
 
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(f"找不到“{missing[0]}”")
-    if not discover(paths, output):
-        _fail(f"在“{paths[0]}”中没有找到 .xlsx 工作簿")
+    same = [p for p in paths if p.is_dir() and p.resolve() == output.resolve()]
+    if same:
+        _fail(f"输出文件夹“{output}”与工作簿所在的文件夹相同；请用 -o 指定另一个文件夹（例如“{output / '输出'}”）")
+    found, not_processed = discover_all(paths, output)
+    if not found:
+        extra = f"（另有 {len(not_processed)} 个其他文件，例如“{not_processed[0][0]}”：{not_processed[0][1]}）" if not_processed else ""
+        _fail(f"在“{paths[0]}”中没有找到 .xlsx 工作簿{extra}")
     counts = {"成功": 0, "警告": 0, "错误": 0}
     with click.progressbar(length=1, label="准备中", show_pos=True, item_show_func=lambda x: x) as bar:
         def progress(result, done, total):
@@ -207,9 +234,14 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
         for f in r.get("findings", []):
             if f["severity"] == "错误":
                 click.echo(f"    [{f['rule']}] {f['severity']} {f['ref']}：{f['message']}")
-    generated = len(result.results) - result.skipped
-    failed = sum(r["status"] == "错误" for r in result.results)
-    click.echo(f"共 {len(result.results)} 个单位：生成 {generated} 个，未变动跳过 {result.skipped} 个，有错误 {failed} 个。")
+    for name, reason in result.not_processed:
+        click.echo(f"未处理  {name}：{reason}")
+    generated = sum(not r.get("skipped") and bool(r.get("files")) for r in result.results)
+    failed = sum(not r.get("skipped") and not r.get("files") for r in result.results)
+    line = f"共 {len(result.results)} 个单位：生成 {generated} 个，未变动跳过 {result.skipped} 个，未生成（有错误）{failed} 个"
+    if result.not_processed:
+        line += f"；另有 {len(result.not_processed)} 个文件不是工作簿，未处理（已列入 汇总.xlsx）"
+    click.echo(line + "。")
     click.echo(f"已写入 {output / SUMMARY}")
     if result.interrupted:
         _fail("处理被中断；已完成的单位已保存，再次运行将继续处理其余单位")
@@ -243,13 +275,12 @@ def init(path: Path, overwrite: bool):
 @click.option("--report", is_flag=True, help="另存一份标出问题单元格（颜色和批注）的工作簿，首页列出全部问题")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
               show_default=True, help="--report 的输出文件夹")
-@click.option("--change-amount", type=float, default=None, help="变动超过多少万元（且超过百分比）须说明原因，默认见 checks.toml")
-@click.option("--change-percent", type=float, default=None, help="变动超过百分之几（且超过金额）须说明原因")
+@click.option("--change-amount", type=Threshold(), default=None, help="变动超过多少万元（且超过百分比）须说明原因，默认见 checks.toml")
+@click.option("--change-percent", type=Threshold(), default=None, help="变动超过百分之几（且超过金额）须说明原因")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amount, change_percent):
     """只检查工作簿：列出错误、警告和提示；有错误时退出码为 1。"""
     from dataclasses import replace
-    from decimal import Decimal
 
     from .annotate import write_check_report
     from .check import Settings, has_errors
@@ -257,9 +288,9 @@ def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amoun
 
     settings = Settings.default()
     if change_amount is not None:
-        settings = replace(settings, change_amount=Decimal(str(change_amount)))
+        settings = replace(settings, change_amount=change_amount)
     if change_percent is not None:
-        settings = replace(settings, change_percent=Decimal(str(change_percent)))
+        settings = replace(settings, change_percent=change_percent)
     try:
         _, findings = load(workbook, settings)
         marked = write_check_report(workbook, findings, check_report_path(workbook, output)) if report else None

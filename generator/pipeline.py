@@ -12,7 +12,7 @@ from .findings import Finding
 from .narrative import Report, narrate
 from .previous import PreviousIndex, apply_previous
 from .reader import read_workbook
-from .render import Written, safe_name, write_report
+from .render import Written, fingerprint, safe_name, unique_name, write_report
 
 
 @dataclass
@@ -43,8 +43,13 @@ def check_report_path(workbook: Path, root: Path) -> Path:
 def output_dir(workbook: Path, root: Path, relative: Path | None = None) -> Path:
     """Each workbook gets its own folder under the output root, named after the file
     (in a batch, under the same sub-folders as below the input folder, so names never clash)."""
-    sub = [safe_name(part) for part in relative.parent.parts] if relative else []
-    return Path(root).joinpath(*sub, safe_name(Path(workbook).stem))
+    sub = [unique_name(part) for part in relative.parent.parts] if relative else []
+    workbook = Path(workbook)
+    if workbook.suffix == ".xlsx":
+        name = unique_name(workbook.stem)
+    else:  # "单位.xlsx", "单位.XLSX" and "单位.xlsm" side by side: only the first is named by its stem alone
+        name = f"{safe_name(workbook.stem)}_{fingerprint(workbook.name)}"
+    return Path(root).joinpath(*sub, name)
 
 
 def generate(path: Path, out_root: Path, force: bool = False, previous: PreviousIndex | None = None,

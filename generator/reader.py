@@ -7,16 +7,15 @@ full-width digit) is reported as a 提示 so the clerk sees what was read.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from .codes import function_classes, strip_ordinal
@@ -110,7 +109,9 @@ def _parse_amount(raw: Any) -> tuple[Decimal | None, str | None]:
     if raw is None:
         return None, None
     if isinstance(raw, bool):
-        raise CellProblem(f"应填金额，实为“{raw}”")
+        raise CellProblem(f"应填金额，实为逻辑值“{'TRUE' if raw else 'FALSE'}”")
+    if isinstance(raw, (datetime.date, datetime.time, datetime.timedelta)):
+        raise CellProblem(f"应填金额，实为日期或时间“{raw}”；请把单元格格式改为“常规”或“数值”后重新填写")
     if isinstance(raw, int):
         return Decimal(raw), None
     if isinstance(raw, float):
@@ -135,7 +136,11 @@ def _parse_amount(raw: Any) -> tuple[Decimal | None, str | None]:
 
 
 def parse_count(raw: Any) -> tuple[int | None, str | None]:
-    value, note = parse_amount(raw)
+    try:
+        value, note = parse_amount(raw)
+    except CellProblem as exc:  # said of a count, not of an amount
+        raise CellProblem(str(exc).replace("应填金额（数字）", "应填不小于 0 的整数").replace("应填金额", "应填不小于 0 的整数")
+                          .replace("金额“", "数字“")) from None
     if value is None:
         return None, note
     if value != value.to_integral_value() or value < 0:
@@ -258,10 +263,23 @@ class SheetReader:
         ref = self.ref(row, col)
         if raw is None:
             return Value(None, ref)
+        if isinstance(raw, bool):  # TRUE/FALSE typed into a text cell: not a name
+            self.findings.append(Finding("READ-TEXT", ERROR, ref, f"应填文字，实为逻辑值“{'TRUE' if raw else 'FALSE'}”；请填写文字"))
+            return Value(None, ref)
         text, had_control = clean_text(raw if not isinstance(raw, float) or raw != int(raw) else int(raw))
         if had_control:
             self.findings.append(Finding("READ-CTRL", HINT, ref, "含有不可见的控制字符（多见于从其他系统粘贴），已删除"))
         return Value(text or None, ref)
+
+    def code(self, row: int, col: int) -> Value:
+        """A 科目编码: full-width digits and spaces are read as ordinary digits (as amounts are)."""
+        value = self.text(row, col)
+        if value.value is None:
+            return value
+        normal = unicodedata.normalize("NFKC", str(value.value)).replace(" ", "")
+        if normal != str(value.value).replace(" ", ""):
+            self.findings.append(Finding("CODE-FORMAT", HINT, value.ref, f"编码“{value.value}”按 {normal} 读取（全角字符已转为半角）"))
+        return Value(normal, value.ref)
 
     def amount(self, row: int, col: int) -> Value:
         ref = self.ref(row, col)
@@ -336,7 +354,7 @@ def _read_coded(sr: SheetReader, table: Table) -> RawCoded:
     for r in range(FIRST_DATA_ROW, sr.ws.max_row + 1):
         if r == total_row:
             continue
-        code = sr.text(r, 1)
+        code = sr.code(r, 1)
         values = {k: (sr.derivable_amount if k in derivable else sr.amount)(r, col) for k, col in cols.items()}
         name = sr.text(r, 2)
         if code.value is None:
@@ -440,21 +458,9 @@ def _read_list(sr: SheetReader, form: Form) -> list[dict[str, Value]]:
 # ---------------------------------------------------------------- the workbook
 
 def _open(path: Path):
-    if not path.exists():
-        raise WorkbookError(f"找不到文件“{path}”")
-    if path.is_dir():
-        raise WorkbookError(f"“{path}”是文件夹，不是工作簿")
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise WorkbookError(f"“{path.name}”是旧版 .xls 文件或加密的工作簿；请在 Excel/WPS 中取消密码并另存为 .xlsx 后重试")
-    if not head.startswith(b"PK"):
-        raise WorkbookError(f"“{path.name}”不是 Excel 工作簿（.xlsx）文件")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return load_workbook(path, read_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
-        raise WorkbookError(f"“{path.name}”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）") from exc
+    from .safety import open_workbook  # type by content, size limits, damaged parts → WorkbookError
+
+    return open_workbook(path, read_only=True)
 
 
 class _CachedValues:
@@ -465,9 +471,9 @@ class _CachedValues:
 
     def grid(self, title: str) -> list[tuple]:
         if self.wb is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.wb = load_workbook(self.path, read_only=True, data_only=True)
+            from .safety import open_workbook
+
+            self.wb = open_workbook(self.path, read_only=True, data_only=True)
         return _grid(self.wb[title], title)
 
     def close(self) -> None:
@@ -493,8 +499,13 @@ def read_workbook(path: Path) -> RawWorkbook:
             values = cached.grid(title) if has_formulas else formulas
             hidden, last = _row_info(wb._archive, ws._worksheet_path)
             return Sheet(title, values, formulas, _merges(wb._archive, ws._worksheet_path), hidden, last)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-            raise WorkbookError("无法读取（文件损坏）", title) from exc
+        except WorkbookError:
+            raise
+        except Exception as exc:  # openpyxl on a damaged sheet part (XML syntax, bad attribute …)
+            from .safety import damaged_part
+
+            raise WorkbookError(f"无法读取：文件已损坏（{damaged_part(exc)}）；请在 Excel/WPS 中打开并另存为 .xlsx 后重试",
+                                title) from exc
 
     unit_form = layout.form("unit")
     unit = _read_form(SheetReader(sheet(unit_form.title), findings), unit_form)

@@ -30,7 +30,7 @@ from .appendix import LANDSCAPE_WIDTH_MM, Cell, WordTable, appendix_tables, word
 from .attachments import attachment_tables
 from .accounts import Accounts
 from .narrative import ChartSpec, Report
-from .output import atomic_write
+from .output import atomic_write, remove_litter
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CHART_WIDTH = Mm(150)
@@ -249,23 +249,49 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
     return _deterministic(buf.getvalue())
 
 
+MAX_NAME_CHARS = 60  # 180 bytes in UTF-8: room for suffixes within the 255-byte limit of file names
+
+
 def report_title(acc: Accounts) -> str:
     u = acc.unit
     return f"{u.get('name') or ''}{u['year']}年度{u.get('subject') or '单位'}决算说明"
 
 
 def safe_name(text: str) -> str:
-    """A unit name usable as a file name on Windows."""
-    return FORBIDDEN_IN_NAMES.sub("_", text).strip(" .") or "决算说明"
+    """A unit name usable as a file name on Windows (and not too long for any file system)."""
+    name = FORBIDDEN_IN_NAMES.sub("_", text).strip(" .")
+    if len(name) > MAX_NAME_CHARS:
+        name = name[:MAX_NAME_CHARS].rstrip(" .") + "…"
+    return name or "决算说明"
+
+
+def unique_name(text: str) -> str:
+    """`safe_name`, with a short fingerprint of `text` when folding changed it: "单位 " and "单位",
+    or "a:b" and "a_b", never share a folder."""
+    name = safe_name(text)
+    return name if name == text else f"{name}_{fingerprint(text)}"
+
+
+def fingerprint(text: str) -> str:
+    """Six hex digits that tell two names apart."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
 
 
 def write_report(report: Report, acc: Accounts, out_dir: Path) -> Written:
     """Write the .docx, the chart PNGs and the figures JSON into `out_dir`, each atomically."""
     pngs = [draw(spec) for spec in report.charts]
     docx = render_docx(report, acc, pngs)
-    base = safe_name(report_title(acc))
+    u = acc.unit
+    def short(text: str) -> str:  # the year and 决算说明 survive a very long unit name
+        return text if len(text) <= 36 else text[:36] + "…"
+
+    base = safe_name(f"{short(u['name'])}{u['year']}年度{short(u['subject'] or '单位')}决算说明")
     report_path = out_dir / f"{base}.docx"
-    chart_paths = [out_dir / "图表" / safe_name(f"图{spec.number}_{spec.caption}.png") for spec in report.charts]
+    chart_paths = [out_dir / "图表" / (safe_name(f"图{spec.number}_{spec.caption}") + ".png") for spec in report.charts]
+    remove_litter(out_dir)  # what a killed earlier run left behind
+    remove_litter(out_dir / "图表")
     data_path = out_dir / f"{base}.数据.json"
     data = json.dumps({"figures": report.figures, "sentences": sentences(report),
                        "charts": [{"number": s.number, "caption": s.caption, "alt": s.alt_text} for s in report.charts]},

@@ -21,6 +21,10 @@ Safety (the constants below are the limits):
   is generated anew at every start) and its own temporary folder; every download is looked up
   only among that session's own results, so two people using the page at once never see each
   other's files, and an unknown id is a 404;
+- requests from other sites are refused: a state-changing request must come from our own page
+  (Origin/Referer) and carry the session's token; the cookie is SameSite=Strict; only the host
+  names the server serves are answered (against DNS rebinding); a link from another site is
+  answered with a page that reloads itself, so it never replaces the clerk's session cookie;
 - a session's folder is removed `SESSION_MAX_AGE` seconds after its last request (a sweep runs
   on every request), and the whole work folder when the server stops.
 """
@@ -35,6 +39,7 @@ import re
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -58,6 +63,7 @@ MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # unpacked size of the zips of one upload
 SESSION_MAX_AGE = 2 * 60 * 60  # seconds after its last request that a session's files are removed
 REFRESH_SECONDS = 2  # the status page of a running batch reloads itself this often
 BLANK_NAME = "空白工作簿.xlsx"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # as the batch: compared case-insensitively
 SUMMARY_NAME = "汇总.xlsx"
 ARCHIVE_NAME = "全部报告.zip"
 
@@ -72,6 +78,9 @@ WEB_WORDING = (
 
 HTTP_MESSAGES = {
     400: "请求不完整或格式不正确，请返回首页重新操作。",
+    414: "网址过长，无法处理；请返回首页重新操作。",
+    431: "请求头过大，无法处理；请清除本网站的 Cookie 后返回首页重新操作。",
+    500: "程序内部错误，请稍后重试；如果问题一再出现，请联系技术支持（详细信息已记录在服务器日志中）。",
     404: "找不到该页面或文件：它可能属于另一个浏览器，或已过期（上传的文件和生成的报告保存 {hours} 小时）。",
     405: "不支持这样打开该页面，请返回首页重新操作。",
 }
@@ -80,7 +89,15 @@ HTTP_MESSAGES = {
 # throughout (it also uses every core); a single upload that finds it taken waits in the background.
 RENDER_LOCK = threading.Lock()
 
-INTERNAL_ERROR = "程序内部错误，请稍后重试；如果问题一再出现，请联系技术支持（详细信息已记录在服务器日志中）。"
+INTERNAL_ERROR = HTTP_MESSAGES[500]
+CROSS_SITE = "该请求来自其他网页或页面已过期，已拒绝；请在本页面的首页重新操作。"
+UNKNOWN_HOST = "该地址不是本服务的地址，已拒绝（防止其他网站借用浏览器访问本服务）；请用启动时显示的地址打开。"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
+BOUNCE_PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0">'
+               '<title>决算说明生成器</title></head><body><p>正在打开决算说明生成器…</p></body></html>')
+ERROR_PAGE = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>出错了 - 决算说明生成器</title></head>'
+              '<body><h1>出错了</h1><p id="message">{message}</p><p><a href="/">返回首页</a></p></body></html>')
 
 
 # ------------------------------------------------------------------ what a session holds
@@ -153,6 +170,7 @@ class Session:
     last_seen: float
     jobs: dict[str, Job] = field(default_factory=dict)
     stored_names: dict[str, str] = field(default_factory=dict)  # display name → generated stem
+    last_data: dict[str, Path] = field(default_factory=dict)  # generated stem → data JSON of its last report
 
     @property
     def busy(self) -> bool:
@@ -211,10 +229,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_WORKBOOKS=MAX_WORKBOOKS,
         MAX_UNZIPPED_BYTES=MAX_UNZIPPED_BYTES,
         SESSION_MAX_AGE=SESSION_MAX_AGE,
-        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SAMESITE="Strict",  # a page of another site never sends the clerk's cookie along
         SESSION_COOKIE_HTTPONLY=True,
         JOBS=None,
         WORK_DIR=None,
+        ALLOWED_HOSTS=LOCAL_HOSTS,  # host names the page answers to (against DNS rebinding); serve adds its own
     )
     app.config.update(config or {})
     if app.config["WORK_DIR"] is None:
@@ -225,7 +244,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         root.mkdir(parents=True, exist_ok=True)
     store = Store(root)
     app.extensions["juesuan"] = store
-    app.jinja_env.globals.update(limits=limits_text(app.config), ERROR=ERROR, WARNING=WARNING)
+    app.jinja_env.globals.update(limits=limits_text(app.config), ERROR=ERROR, WARNING=WARNING, csrf_token=csrf_token)
     app.jinja_env.filters["clock"] = lambda t: time.strftime("%H:%M", time.localtime(t))
 
     def current(create: bool = False) -> Session | None:
@@ -242,7 +261,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         return job
 
     @app.before_request
-    def sweep():
+    def guard():
+        """Only our own host names; a state-changing request only from our own page (Origin or
+        Referer, and the session's token in the form)."""
+        if host_name(request.host) not in {h.lower() for h in app.config["ALLOWED_HOSTS"]}:
+            log.warning("拒绝了 Host 为 %r 的请求", request.host)
+            return error_page(UNKNOWN_HOST, 400)
+        if request.method == "GET" and request.headers.get("Sec-Fetch-Site") == "cross-site":
+            # opened from another site's link: the Strict cookie was not sent, and answering would
+            # give the browser a new, empty session in place of the clerk's. Reload from our own page.
+            return BOUNCE_PAGE, 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+        if request.method in STATE_CHANGING and not same_origin(request):
+            log.warning("拒绝了来自 %r 的跨站请求 %s", request.headers.get("Origin") or request.headers.get("Referer"),
+                        request.path)
+            return error_page(CROSS_SITE, 400)
         store.sweep(app.config["SESSION_MAX_AGE"])
 
     @app.get("/")
@@ -321,18 +353,84 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        message = HTTP_MESSAGES.get(exc.code or 500, INTERNAL_ERROR).format(hours=app.config["SESSION_MAX_AGE"] // 3600)
-        if exc.code == 413:
+        code = exc.code or 500
+        message = HTTP_MESSAGES.get(code, "无法处理该请求，请返回首页重新操作。").format(
+            hours=app.config["SESSION_MAX_AGE"] // 3600)
+        if code == 413:
             message = (f"上传的内容超过了限制：每次合计不超过 {app.config['MAX_CONTENT_LENGTH'] // 1024 // 1024} MB、"
                        f"最多 {app.config['MAX_WORKBOOKS']} 份工作簿。请分几次上传。")
-        return render_template("error.html", message=message, code=exc.code), exc.code or 500
+        return error_page(message, code)
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception):
         log.exception("处理 %s %s 时出错", request.method, request.path)
-        return render_template("error.html", message=INTERNAL_ERROR, code=500), 500
+        return error_page(INTERNAL_ERROR, 500)
 
+    app.wsgi_app = ChineseFallback(app.wsgi_app)
     return app
+
+
+def error_page(message: str, code: int):
+    """The Chinese error page; plain HTML if even the template fails."""
+    try:
+        return render_template("error.html", message=message, code=code), code
+    except Exception:  # noqa: BLE001 - the last resort must not fail
+        log.exception("无法显示错误页")
+        from markupsafe import escape
+
+        return ERROR_PAGE.format(message=escape(message)), code, {"Content-Type": "text/html; charset=utf-8"}
+
+
+class ChineseFallback:
+    """WSGI wrapper: whatever escapes Flask (an error inside an error handler) is still a
+    Chinese 500 page, never werkzeug's English one."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.app(environ, start_response)
+        except Exception:  # noqa: BLE001
+            log.exception("处理请求时出错")
+            from markupsafe import escape
+
+            body = ERROR_PAGE.format(message=escape(INTERNAL_ERROR)).encode("utf-8")
+            start_response("500 Internal Server Error", [("Content-Type", "text/html; charset=utf-8"),
+                                                         ("Content-Length", str(len(body)))], sys.exc_info())
+            return [body]
+
+
+def csrf_token() -> str:
+    """The session's token for its forms (a page of another site cannot read it)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+def host_name(host: str) -> str:
+    """'127.0.0.1:8000' → '127.0.0.1'; '[::1]:8000' → '::1'."""
+    host = (host or "").strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def same_origin(req) -> bool:
+    """Whether a state-changing request comes from a page of this server: its Origin (or, when a
+    browser sends none, its Referer) names this host, and the form carries the session's token."""
+    from urllib.parse import urlsplit
+
+    origin = req.headers.get("Origin")
+    referer = req.headers.get("Referer")
+    if origin is not None:
+        if origin == "null" or urlsplit(origin).netloc.lower() != req.host.lower():
+            return False
+    elif referer is not None and urlsplit(referer).netloc.lower() != req.host.lower():
+        return False
+    expected = session.get("csrf")
+    given = req.form.get("csrf", "")
+    return bool(expected) and secrets.compare_digest(str(given), str(expected))
 
 
 def _index_error(message: str, sess: Session):
@@ -437,7 +535,7 @@ def _receive_one(f, add, notes: list[str], budget: dict[str, int]) -> None:
         _unzip(f, name, add, notes, budget)
     elif lower.startswith("~$"):
         notes.append(f"已忽略“{name}”：这是 Office 的临时文件，不是工作簿。")
-    elif lower.endswith(".xlsx"):
+    elif lower.endswith(WORKBOOK_SUFFIXES):
         add(name, lambda tmp: f.save(tmp))
     else:
         notes.append(f"已忽略“{name}”：只能上传 .xlsx 工作簿或 .zip 压缩包。")
@@ -462,7 +560,7 @@ def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) ->
                 continue  # hidden files and the resource forks macOS adds
             elif base.startswith("~$"):
                 notes.append(f"已忽略压缩包中的“{member}”：这是 Office 的临时文件。")
-            elif not base.lower().endswith(".xlsx"):
+            elif not base.lower().endswith(WORKBOOK_SUFFIXES):
                 notes.append(f"已忽略压缩包中的“{member}”：不是 .xlsx 工作簿。")
             else:
                 try:
@@ -541,9 +639,11 @@ def run_single(sess: Session, job: Job) -> None:
 
     unit = job.units[0]
     unit.status = "处理中"
-    unit.out_dir = pipeline.output_dir(unit.stored, sess.folder / "single")
-    old_data = sorted(unit.out_dir.glob("*.数据.json"), key=lambda p: p.stat().st_mtime)
-    old = _read_json(old_data[-1]) if old_data else None
+    # each upload keeps its own report: the links of an earlier upload of the same name keep
+    # serving the earlier report; the change report compares with the last one
+    unit.out_dir = pipeline.output_dir(unit.stored, job.folder / "report")
+    last = sess.last_data.get(unit.stored.stem)
+    old = _read_json(last) if last else None
     try:
         outcome = pipeline.generate(unit.stored, unit.out_dir.parent, out_dir=unit.out_dir)
         files = outcome.written.all()
@@ -565,6 +665,7 @@ def run_single(sess: Session, job: Job) -> None:
         unit.unit_name = outcome.accounts.unit.get("name") or ""
         unit.status = "警告" if unit.count(WARNING) else "成功"
         _add_report_files(job, unit, files, changed=True)
+        sess.last_data[unit.stored.stem] = outcome.written.data
     job.state, job.done = "完成", 1
 
 
@@ -593,6 +694,7 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
             job.skipped = result.skipped
             summary = job.folder / SUMMARY_NAME
             write_named_summary(out_root / batch.SUMMARY, summary, job.units)
+            keep_own_copies(job)
             job.summary = job.add(summary, SUMMARY_NAME)
             job.archive = job.add(write_archive(job, summary), ARCHIVE_NAME)
             job.state = "完成"
@@ -621,6 +723,24 @@ def apply_result(job: Job, unit: Unit, result: dict) -> None:
                           changed=bool(changes.get("figures") or changes.get("sentences")))
 
 
+def keep_own_copies(job: Job) -> None:
+    """Copy each unit's files out of the session's batch folder into the job's own folder.
+
+    The batch folder is shared by the session's batches (so an unchanged workbook is not
+    generated again); a later upload would otherwise replace the files this job links to.
+    """
+    for unit in job.units:
+        if unit.out_dir is None or not unit.out_dir.is_dir():
+            continue
+        own = job.folder / "files" / unit.stored.stem
+        shutil.copytree(unit.out_dir, own, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".*"))  # not the temporary files of a writer
+        for item in job.downloads.values():
+            if item.path.is_relative_to(unit.out_dir):
+                item.path = own / item.path.relative_to(unit.out_dir)
+        unit.out_dir = own
+
+
 def write_named_summary(source: Path, target: Path, units: list[Unit]) -> Path:
     """汇总.xlsx of the batch, with the uploaded names in place of the generated ones."""
     import warnings
@@ -645,6 +765,9 @@ def write_named_summary(source: Path, target: Path, units: list[Unit]) -> Path:
             unit = unit_of.get(row[0].value)
             if unit is not None and isinstance(row[message_column].value, str):
                 row[message_column].value = web_message(row[message_column].value, unit)
+    from .workbook import as_text
+
+    as_text(wb)
     with atomic_write(target) as tmp:
         wb.save(tmp)
     return target
@@ -656,10 +779,15 @@ def write_archive(job: Job, summary: Path) -> Path:
     from .render import safe_name
 
     target = job.folder / ARCHIVE_NAME
+    used: set[str] = set()
     with atomic_write(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
         z.write(summary, SUMMARY_NAME)
         for unit in job.units:
-            folder = "/".join(safe_name(p) for p in PurePosixPath(unit.display).with_suffix("").parts)
+            folder = base = "/".join(safe_name(p) for p in PurePosixPath(unit.display).with_suffix("").parts)
+            n = 2
+            while folder.casefold() in used:  # "单位.xlsx" and "单位 .xlsx" fold to one name: both kept
+                folder, n = f"{base}（{n}）", n + 1
+            used.add(folder.casefold())
             for key in [unit.report, unit.changes, *(c for c, _ in unit.charts)]:
                 item = job.downloads.get(key) if key else None
                 if item is not None and item.path.is_file() and unit.out_dir is not None:
@@ -674,19 +802,56 @@ def _stop(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def served_hosts(host: str) -> tuple[str, ...]:
+    """The host names the page answers to: the local names, the address it listens on and,
+    when it listens on every address, this computer's name and addresses."""
+    import socket
+
+    names = set(LOCAL_HOSTS) | {host_name(host)}
+    if host in ("0.0.0.0", "::", ""):
+        with contextlib.suppress(OSError):
+            hostname, aliases, addresses = socket.gethostbyname_ex(socket.gethostname())
+            names |= {hostname, *aliases, *addresses, socket.gethostname()}
+        with contextlib.suppress(OSError):
+            names |= {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    return tuple(sorted(n.lower() for n in names if n))
+
+
+def _request_handler_class():
+    from werkzeug.serving import WSGIRequestHandler
+
+    class Handler(WSGIRequestHandler):
+        """Errors the HTTP server answers itself (a request line too long: 414; headers too
+        large: 431) in Chinese too; the status line stays ASCII as HTTP requires."""
+
+        error_content_type = "text/html; charset=utf-8"
+        error_message_format = ERROR_PAGE.replace("{message}", "%(explain)s")
+
+        def send_error(self, code, message=None, explain=None):
+            text = HTTP_MESSAGES.get(code, "无法处理该请求，请返回首页重新操作。")
+            return super().send_error(code, None, text.format(hours=SESSION_MAX_AGE // 3600))
+
+    return Handler
+
+
+def make_web_server(host: str, port: int, app):
+    """The HTTP server of `serve` (also used by the tests)."""
+    from werkzeug.serving import make_server
+
+    return make_server(host, port, app, threaded=True, request_handler=_request_handler_class())
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
     """Run the page until Ctrl+C; open it in the default browser unless told not to."""
     import webbrowser
 
-    from werkzeug.serving import make_server
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = create_app()
+    app = create_app({"ALLOWED_HOSTS": served_hosts(host)})
     root = app.extensions["juesuan"].root
     try:  # werkzeug reports a taken port in English and exits: say it in Chinese instead
         with contextlib.redirect_stderr(io.StringIO()) as said:
-            server = make_server(host, port, app, threaded=True)
+            server = make_web_server(host, port, app)
     except (OSError, SystemExit) as exc:
         shutil.rmtree(root, ignore_errors=True)
         log.debug("make_server: %s %s", exc, said.getvalue())
@@ -709,5 +874,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
         server.server_close()
+        from .batch import stop_workers
+
+        stop_workers()  # a batch still running: its workers end with the server
         shutil.rmtree(root, ignore_errors=True)
         print("已退出，上传的文件和生成的报告已删除。", flush=True)

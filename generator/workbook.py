@@ -486,6 +486,32 @@ def write_workbook(path: Path, data: dict | None = None) -> Path:
     from .output import atomic_write
 
     wb = build_workbook(data)
+    as_text(wb)
     with atomic_write(Path(path)) as tmp:
         wb.save(tmp)
     return Path(path)
+
+
+def text_cell(cell, value: Any):
+    """Put `value` into `cell`; text stays text even when it starts with "=".
+
+    openpyxl turns any string beginning with "=" into a live formula, so a unit name such as
+    `=HYPERLINK("http://…?"&A1)` would become a clickable formula in a file we write.
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def as_text(wb) -> None:
+    """No cell of a workbook built by this program is a formula: every string is written as text.
+
+    For workbooks made entirely by us (blank workbook, 汇总.xlsx); the check report keeps the
+    clerk's own formulas and uses `text_cell` for what it adds.
+    """
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            if cell.data_type == "f":
+                cell.data_type = "s"
+

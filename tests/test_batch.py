@@ -61,7 +61,8 @@ def test_cli_exit_status_and_listing(district, tmp_path):
     assert res.exit_code == 1, res.output
     assert "错误  乡镇/坏表.xlsx" in res.output
     assert "[SUM-ROW] 错误 支出决算表!C6" in res.output
-    assert "共 4 个单位：生成 4 个，未变动跳过 0 个，有错误 1 个。" in res.output
+    assert "共 4 个单位：生成 3 个，未变动跳过 0 个，未生成（有错误）1 个；另有 1 个文件不是工作簿" in res.output
+    assert "未处理  ~$安居.xlsx：Office 的临时文件" in res.output
 
 
 def test_all_good_folder_exits_0(tmp_path):

@@ -129,6 +129,10 @@ CASES = [
     ("project-money-differs", lambda d: d.update(projects=[{"name": "项目A", "executed_fiscal": D(50)}]), [],
      "PERF-EXEC", "警告", "项目绩效自评"),
     ("formula-without-value", lambda d: None, [("支出决算表", "D6", "=40*2")], "READ-FORMULA", "错误", "支出决算表!D6"),
+    ("name-is-logical", lambda d: None, [("单位信息", "B4", True)], "READ-TEXT", "错误", "单位信息!B4"),
+    ("code-full-width", lambda d: None, [("支出决算表", "A6", "２０１０１０１")], "CODE-FORMAT", "提示", "支出决算表!A6"),
+    ("count-is-date", lambda d: d["unit"].update(staff_actual=None), [("单位信息", "B14", __import__("datetime").datetime(2024, 3, 1))],
+     "READ-COUNT", "错误", "单位信息!B14"),
 ]
 
 

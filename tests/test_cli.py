@@ -305,8 +305,8 @@ def _folder(tmp_path):
 NOT_A_WORKBOOK = {
     "missing": (_missing, "错误：找不到文件“{path}”"),
     "docx-renamed": (_docx, "错误：“改名.xlsx”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）"),
-    "random-bytes": (_random, "错误：“乱码.xlsx”不是 Excel 工作簿（.xlsx）文件"),
-    "empty": (_empty, "错误：“空.xlsx”不是 Excel 工作簿（.xlsx）文件"),
+    "random-bytes": (_random, "错误：“乱码.xlsx”不是 Excel 工作簿（.xlsx）文件；请在 Excel/WPS 中另存为 .xlsx 后重试"),
+    "empty": (_empty, "错误：“空.xlsx”不是 Excel 工作簿（.xlsx）文件；请在 Excel/WPS 中另存为 .xlsx 后重试"),
     "other-zip": (_other_zip, "错误：“压缩包.xlsx”无法作为 Excel 工作簿打开（文件损坏或不是 .xlsx）"),
     "xls-ole": (_ole, "错误：“旧版.xlsx”是旧版 .xls 文件或加密的工作簿；请在 Excel/WPS 中取消密码并另存为 .xlsx 后重试"),
     "folder": (_folder, "错误：“{path}”是文件夹，不是工作簿"),

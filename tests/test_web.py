@@ -43,8 +43,13 @@ def broken(make_workbook, minimal_data):
     return make_workbook(minimal_data, "坏表.xlsx").read_bytes()
 
 
+def token(client) -> str:
+    """The form token of the client's session, as the front page carries it."""
+    return re.search(r'name="csrf" value="([^"]+)"', text(client.get("/"))).group(1)
+
+
 def upload(client, *files: tuple[str, bytes]):
-    return client.post("/upload", data={"files": [(io.BytesIO(data), name) for name, data in files]},
+    return client.post("/upload", data={"files": [(io.BytesIO(data), name) for name, data in files], "csrf": token(client)},
                        content_type="multipart/form-data")
 
 
@@ -145,7 +150,7 @@ def test_broken_workbook_shows_its_findings_and_no_report(client, broken, tmp_pa
 def test_not_a_workbook_names_the_uploaded_file(client):
     """A file that is not .xlsx inside: one Chinese sentence with the name the clerk uploaded, never the stored name."""
     page = text(client.get(job_url(upload(client, ("报表.xlsx", b"not a workbook")))))
-    assert '<p class="alert" id="message">“报表.xlsx”不是 Excel 工作簿（.xlsx）文件</p>' in page
+    assert '<p class="alert" id="message">“报表.xlsx”不是 Excel 工作簿（.xlsx）文件；请在 Excel/WPS 中另存为 .xlsx 后重试</p>' in page
     assert "u0001" not in page
 
 
@@ -222,7 +227,7 @@ def test_zip_without_workbooks_is_refused(client):
 
 def test_empty_upload_is_refused(client):
     """Pressing the button without choosing a file says what to do."""
-    res = client.post("/upload", data={}, content_type="multipart/form-data")
+    res = client.post("/upload", data={"csrf": token(client)}, content_type="multipart/form-data")
     assert res.status_code == 400
     assert "请先选择要上传的工作簿（.xlsx）或压缩包（.zip）。" in text(res)
 
@@ -392,7 +397,7 @@ def test_serve_binds_loopback_and_opens_the_browser(monkeypatch, args, opened):
         def server_close(self):
             pass
 
-    monkeypatch.setattr(serving, "make_server", lambda host, port, app, threaded: bound.append((host, port)) or FakeServer())
+    monkeypatch.setattr(serving, "make_server", lambda host, port, app, threaded, **kw: bound.append((host, port)) or FakeServer())
     monkeypatch.setattr(webbrowser, "open", lambda url: seen.append(url) or done.set())
     if not opened:
         done.set()

