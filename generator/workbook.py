@@ -473,9 +473,7 @@ def build_workbook(data: dict | None = None, profile_id: str | None = None) -> W
     for form in forms:
         if form.id in ("unit",):
             _write_form(wb.create_sheet(form.title), form, data.get(form.id, {}), form.fields_for(prof.id))
-    for table in layout.tables:
-        if not prof.publishes(table.id):
-            continue
+    for table in (layout.table(p.id) for p in prof.tables):  # in the order the profile publishes them
         ws = wb.create_sheet(table.title)
         if table.kind == "coded":
             _write_coded(ws, table, data.get(table.id, []))

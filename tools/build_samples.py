@@ -614,12 +614,20 @@ def shanghai() -> dict:
     }
 
 
+def yanjiang_2020() -> dict:
+    """The 2020 sample in the 2020 layout (8 附表; 十 预算绩效 before 十一 其他重要事项)."""
+    data = yanjiang()
+    data["unit"] = dict(data["unit"], profile="四川2020（8张附表）")
+    return data
+
+
 SAMPLES = {
     "四川-安居区社保局-2024年度单位决算.xlsx": anju,
     "四川-雁江区社保局-2020年度部门决算.xlsx": yanjiang,
     "示范区社会福利院-2024年度单位决算.xlsx": welfare,
     "四川-雁江区社保局-2020年度部门决算（按打印报表录入）.xlsx": yanjiang_printed,
     "上海-示范区统计局-2024年度部门决算.xlsx": shanghai,
+    "四川-雁江区社保局-2020年度部门决算（2020年格式）.xlsx": yanjiang_2020,
 }
 
 
