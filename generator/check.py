@@ -114,10 +114,13 @@ def _identities(acc: Accounts) -> list[Identity]:
     """Each quantity the 附表 print more than once, with every place it is printed."""
     t = acc.tables
     t01, t04 = t["t01"], t["t04"]
+    from .profiles import of_unit
+
+    published = of_unit(acc.unit).publishes  # a table the profile does not publish prints nothing
 
     def total(tid: str, key: str) -> Source | None:
         table = t[tid]
-        return None if table.derived_from else total_source(table, key)
+        return None if table.derived_from or not published(tid) else total_source(table, key)
 
     def income_sum(b, keys: tuple[str, ...], label: str) -> Source:
         value = sum((b.income[k] for k in keys), ZERO)

@@ -252,17 +252,26 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
 @main.command("init", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--overwrite", is_flag=True, help="目标文件已存在时覆盖")
+@click.option("--profile", "profile_key", default=None, metavar="格式",
+              help="报告格式：sichuan-2024（默认，13张附表）、shanghai-2024（9张附表）、sichuan-2020（8张附表），"
+                   "也可写工作簿下拉列表中的名称")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def init(path: Path, overwrite: bool):
+def init(path: Path, overwrite: bool, profile_key: str | None):
     """生成待填写的空白工作簿。"""
+    from .profiles import profile, profiles
     from .workbook import write_workbook
 
+    if profile_key is not None:
+        try:
+            profile_key = profile(profile_key).id
+        except KeyError:
+            _fail(f"没有报告格式“{profile_key}”；可选：" + "、".join(f"{p.id}（{p.label}）" for p in profiles()))
     if path.suffix.lower() != ".xlsx":
         path = path.with_suffix(".xlsx")
     if path.exists() and not overwrite:
         _fail(f"“{path}”已存在；如需覆盖请加 --overwrite")
     try:
-        write_workbook(path)
+        write_workbook(path, profile_id=profile_key)
     except GeneratorError as exc:
         _fail(str(exc))
     click.echo(f"已写入 {path}")

@@ -64,6 +64,11 @@ class Field:
     hint: str = ""
     choices: tuple[str, ...] = ()
     default: str = ""
+    profiles: tuple[str, ...] = ()  # the report profiles that ask for it (empty: every profile)
+    quiet: bool = False  # absent from an older workbook: blank without a READ-OLD hint
+
+    def used_by(self, profile_id: str) -> bool:
+        return not self.profiles or profile_id in self.profiles
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,13 @@ class Form:
     intro: str
     fields: tuple[Field, ...]
     is_list: bool = False
+    profiles: tuple[str, ...] = ()  # the report profiles that ask for this sheet (empty: every profile)
+
+    def used_by(self, profile_id: str) -> bool:
+        return not self.profiles or profile_id in self.profiles
+
+    def fields_for(self, profile_id: str) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.used_by(profile_id))
 
     def field(self, key: str) -> Field:
         return next(f for f in self.fields if f.key == key)
@@ -103,9 +115,27 @@ def _columns(raw: list[dict]) -> tuple[Column, ...]:
 def _fields(raw: list[dict]) -> tuple[Field, ...]:
     return tuple(
         Field(key=f["key"], label=f["label"], kind=f["kind"], required=f.get("required", False),
-              hint=f.get("hint", ""), choices=tuple(f.get("choices", ())), default=f.get("default", ""))
+              hint=f.get("hint", ""), choices=_choices(f), default=_default(f),
+              profiles=tuple(f.get("profiles", ())), quiet=f.get("quiet", False))
         for f in raw
     )
+
+
+def _choices(f: dict) -> tuple[str, ...]:
+    """A field's drop-down; `choices_from = "profiles"` lists the report profiles' labels."""
+    if f.get("choices_from") == "profiles":
+        from .profiles import profile_labels
+
+        return profile_labels()
+    return tuple(f.get("choices", ()))
+
+
+def _default(f: dict) -> str:
+    if f.get("choices_from") == "profiles" and not f.get("default"):
+        from .profiles import profile
+
+        return profile(None).label
+    return f.get("default", "")
 
 
 @cache
@@ -129,7 +159,8 @@ def load_layout() -> Layout:
         )
         for t in raw["table"]
     )
-    forms = tuple(Form(f["id"], f["title"], f["intro"], _fields(f["fields"])) for f in raw["form"])
-    lists = tuple(Form(f["id"], f["title"], f["intro"], _fields(f["columns"]), is_list=True)
-                  for f in raw["list"])
+    forms = tuple(Form(f["id"], f["title"], f["intro"], _fields(f["fields"]), profiles=tuple(f.get("profiles", ())))
+                  for f in raw["form"])
+    lists = tuple(Form(f["id"], f["title"], f["intro"], _fields(f["columns"]), is_list=True,
+                       profiles=tuple(f.get("profiles", ()))) for f in raw["list"])
     return Layout(tables=tables, forms=forms + lists)

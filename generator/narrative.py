@@ -583,4 +583,11 @@ def _score(value: Decimal) -> str:
 
 def narrate(acc: Accounts) -> Report:
     """All sections, charts and figures of the report for these accounts."""
+    from .profiles import of_unit
+
+    profile = of_unit(acc.unit)
+    if profile.outline:  # a profile other than Sichuan 2024: arranged from its outline
+        from .narrative_profiles import narrate_profile
+
+        return narrate_profile(acc, profile)
     return Narrator(acc).build()

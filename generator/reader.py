@@ -415,11 +415,14 @@ def _read_grid(sr: SheetReader, table: Table) -> RawGrid:
 
 # ---------------------------------------------------------------- forms and lists
 
-def _read_form(sr: SheetReader, form: Form) -> dict[str, Value]:
+def _read_form(sr: SheetReader, form: Form, profile_id: str | None = None) -> dict[str, Value]:
     sr.check_merges(FORM_FIRST_ROW, 2)
     out = {}
     for f in form.fields:
         row = sr.find_label(1, f.label, FORM_FIRST_ROW)
+        if row is None and (f.quiet or (profile_id and not f.used_by(profile_id))):  # not asked for: blank
+            out[f.key] = Value(f.default or None, f"{sr.ws.title}!B?")
+            continue
         if row is None and not f.required:  # a workbook from an older `generate init`
             sr.findings.append(Finding("READ-OLD", HINT, sr.ws.title,
                                        f"没有“{f.label}”一项（工作簿可能由旧版程序生成），按空白处理"))
@@ -508,17 +511,28 @@ def read_workbook(path: Path) -> RawWorkbook:
                                 title) from exc
 
     unit_form = layout.form("unit")
-    unit = _read_form(SheetReader(sheet(unit_form.title), findings), unit_form)
+    unit_sheet = sheet(unit_form.title)
+    prof = _profile(SheetReader(unit_sheet, []), unit_form)
+    unit = _read_form(SheetReader(unit_sheet, findings), unit_form, prof.id)
     amount_unit = unit["amount_unit"].value or "万元"
     divisor = YUAN_PER_WAN if amount_unit == "元" else Decimal(1)
     tables: dict[str, Any] = {}
     for table in layout.tables:
+        if not prof.publishes(table.id) and table.title not in wb.sheetnames:
+            tables[table.id] = _blank(table)  # a table this profile does not publish: nothing to read
+            continue
         sr = SheetReader(sheet(table.title), findings, divisor)
         reader = {"coded": _read_coded, "balance": _read_balance, "grid": _read_grid}[table.kind]
         tables[table.id] = reader(sr, table)
     forms, lists = {"unit": unit}, {}
     for form in layout.forms:
         if form.id == "unit":
+            continue
+        if form.title not in wb.sheetnames and not form.used_by(prof.id):  # a sheet only other profiles ask for
+            if form.is_list:
+                lists[form.id] = []
+            else:
+                forms[form.id] = {f.key: Value(None, f"{form.title}!B?") for f in form.fields}
             continue
         if form.title not in wb.sheetnames:  # narrative sheets are optional: an older workbook lacks the newest
             findings.append(Finding("READ-OLD", HINT, form.title,
@@ -532,7 +546,31 @@ def read_workbook(path: Path) -> RawWorkbook:
         if form.is_list:
             lists[form.id] = _read_list(sr, form)
         else:
-            forms[form.id] = _read_form(sr, form)
+            forms[form.id] = _read_form(sr, form, prof.id)
     wb.close()
     cached.close()
     return RawWorkbook(path, amount_unit, tables, forms, lists, findings)
+
+
+def _profile(sr: SheetReader, unit_form: Form):
+    """The report profile 单位信息 names (read before anything else: it says which sheets to expect)."""
+    from .profiles import profile
+
+    f = unit_form.field("profile")
+    row = sr.find_label(1, f.label, FORM_FIRST_ROW)
+    label = sr.text(row, 2).value if row is not None else None
+    try:
+        return profile(label)
+    except KeyError:
+        raise WorkbookError(f"“{f.label}”只能填 {'、'.join(f.choices)}，实为“{label}”", sr.ws.title,
+                            f"B{row}") from None
+
+
+def _blank(table: Table) -> RawCoded | RawBalance | RawGrid:
+    """An unpublished table, as if its sheet were left blank (everything in it derived or zero)."""
+    ref = f"{table.title}!C{FIRST_DATA_ROW}"
+    if table.kind == "coded":
+        return RawCoded(table, {c.key: Value(None, ref) for c in table.columns}, [])
+    if table.kind == "grid":
+        return RawGrid(table, {(i.key, m.key): Value(None, ref) for i in table.items for m in table.measures})
+    raise WorkbookError(f"报告格式未列出总表“{table.title}”", table.title)

@@ -221,6 +221,13 @@ def _deterministic(data: bytes) -> bytes:
 
 
 def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
+    from .profiles import of_unit
+
+    profile = of_unit(acc.unit)
+    if profile.outline:  # a profile written from its outline (render_profile.py)
+        from .render_profile import render_outline_docx
+
+        return render_outline_docx(report, acc, pngs, profile)
     tpl = DocxTemplate(template_path())
     for spec, png in zip(report.charts, pngs):
         spec.image = InlineImage(tpl, io.BytesIO(png), width=CHART_WIDTH)  # type: ignore[attr-defined]
@@ -253,7 +260,12 @@ MAX_NAME_CHARS = 60  # 180 bytes in UTF-8: room for suffixes within the 255-byte
 
 
 def report_title(acc: Accounts) -> str:
+    from .profiles import DEFAULT_PROFILE, of_unit
+
     u = acc.unit
+    profile = of_unit(u)
+    if profile.id != DEFAULT_PROFILE:
+        return profile.doc_title.format(unit_name=u.get("name") or "", year=u["year"], subject=u.get("subject") or "单位")
     return f"{u.get('name') or ''}{u['year']}年度{u.get('subject') or '单位'}决算说明"
 
 

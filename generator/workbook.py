@@ -319,7 +319,7 @@ def form_label(field) -> str:
     return ("* " if field.required else "") + field.label
 
 
-def _write_form(ws: Worksheet, form: Form, data: dict) -> None:
+def _write_form(ws: Worksheet, form: Form, data: dict, fields=None) -> None:
     _title(ws, form.title, 3, "")
     ws["A2"] = form.intro
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
@@ -327,7 +327,7 @@ def _write_form(ws: Worksheet, form: Form, data: dict) -> None:
     ws.row_dimensions[2].height = 36
     for col, text in enumerate(("项目", "内容", "说明"), start=1):
         _style_header(ws.cell(3, col, text))
-    for i, f in enumerate(form.fields):
+    for i, f in enumerate(form.fields if fields is None else fields):
         r = FORM_FIRST_ROW + i
         _label(ws.cell(r, 1), form_label(f), bold=f.required)
         cell = ws.cell(r, 2)
@@ -398,11 +398,19 @@ def _add_validation(ws: Worksheet, f, ref: str) -> None:
 
 # ---------------------------------------------------------------- the whole workbook
 
-def _write_instructions(ws: Worksheet, layout: Layout) -> None:
+def _write_instructions(ws: Worksheet, layout: Layout, profile=None) -> None:
     lines = INSTRUCTIONS.splitlines()
-    for t in layout.tables:
-        lines.append(f"    附表{t.number}  {t.title}")
-    for f in layout.forms:
+    if profile is None:
+        for t in layout.tables:
+            lines.append(f"    附表{t.number}  {t.title}")
+        forms = layout.forms
+    else:  # a profile publishing fewer tables: its own numbers, no word about tables it lacks
+        if not profile.publishes("t05"):
+            lines = [l for l in lines if "（表5）" not in l]
+        for p in profile.tables:
+            lines.append(f"    附表{p.number}  {p.title or layout.table(p.id).title}")
+        forms = [f for f in layout.forms if f.used_by(profile.id)]
+    for f in forms:
         lines.append(f"    {f.title}：{f.intro}")
     for i, line in enumerate(lines, start=1):
         ws.cell(i, 1, line)
@@ -446,18 +454,26 @@ def apply_print_setup(wb: Workbook) -> None:
             print_setup(ws, rows)
 
 
-def build_workbook(data: dict | None = None) -> Workbook:
-    """The workbook object for `data` (empty → the blank workbook)."""
+def build_workbook(data: dict | None = None, profile_id: str | None = None) -> Workbook:
+    """The workbook object for `data` (empty → the blank workbook) in a report profile's shape:
+    the 附表 it publishes and the sheets and fields it asks for (`profile_id`, else the one
+    `data` names on 单位信息, else the default)."""
+    from .profiles import DEFAULT_PROFILE, profile as find_profile
+
     data = data or {}
     layout = load_layout()
+    prof = find_profile(profile_id or data.get("unit", {}).get("profile"))
+    if prof.id != DEFAULT_PROFILE:
+        data = dict(data, unit=dict(data.get("unit", {}), profile=prof.label))
     wb = Workbook()
     ws = wb.active
     ws.title = INSTRUCTIONS_TITLE
-    _write_instructions(ws, layout)
-    for form in layout.forms:
+    _write_instructions(ws, layout, None if prof.id == DEFAULT_PROFILE else prof)
+    forms = [f for f in layout.forms if f.used_by(prof.id)]
+    for form in forms:
         if form.id in ("unit",):
-            _write_form(wb.create_sheet(form.title), form, data.get(form.id, {}))
-    for table in layout.tables:
+            _write_form(wb.create_sheet(form.title), form, data.get(form.id, {}), form.fields_for(prof.id))
+    for table in (layout.table(p.id) for p in prof.tables):  # in the order the profile publishes them
         ws = wb.create_sheet(table.title)
         if table.kind == "coded":
             _write_coded(ws, table, data.get(table.id, []))
@@ -466,14 +482,14 @@ def build_workbook(data: dict | None = None) -> Workbook:
         else:
             _write_grid(ws, table, data.get(table.id, {}))
         _protect(ws)
-    for form in layout.forms:
+    for form in forms:
         if form.id == "unit":
             continue
         ws = wb.create_sheet(form.title)
         if form.is_list:
             _write_list(ws, form, data.get(form.id, []))
         else:
-            _write_form(ws, form, data.get(form.id, {}))
+            _write_form(ws, form, data.get(form.id, {}), form.fields_for(prof.id))
     for ws in wb.worksheets:
         if ws.title in [f.title for f in layout.forms]:
             _protect(ws)
@@ -481,11 +497,11 @@ def build_workbook(data: dict | None = None) -> Workbook:
     return wb
 
 
-def write_workbook(path: Path, data: dict | None = None) -> Path:
+def write_workbook(path: Path, data: dict | None = None, profile_id: str | None = None) -> Path:
     """Write the workbook for `data` to `path` (atomically) and return the path."""
     from .output import atomic_write
 
-    wb = build_workbook(data)
+    wb = build_workbook(data, profile_id)
     as_text(wb)
     with atomic_write(Path(path)) as tmp:
         wb.save(tmp)

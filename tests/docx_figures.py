@@ -31,6 +31,17 @@ SENTENCES = {
 }
 
 
+def _layout_number(title: str) -> int:
+    """The layout (Sichuan 2024) number of a printed 附表 title; a profile may print a longer title."""
+    from generator.layout import load_layout
+
+    tables = load_layout().tables
+    exact = [t.number for t in tables if t.title == title]
+    if exact:
+        return exact[0]
+    return max((t for t in tables if title.endswith(t.title)), key=lambda t: len(t.title)).number
+
+
 def read(path: Path) -> tuple[list[str], dict[int, list[list[str]]]]:
     """(the paragraphs before 第五部分, the 附表 by number as rows of cell texts)."""
     doc = Document(str(path))
@@ -41,11 +52,13 @@ def read(path: Path) -> tuple[list[str], dict[int, list[list[str]]]]:
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
             text = Paragraph(el, doc).text
-            if text.startswith("第五部分"):
+            if text.startswith("第五部分") or re.fullmatch(r"第二部分　.*决算表", text):  # where a profile prints its 附表
                 in_tables = True
-            m = re.match(r"附表(\d+)", text)
+            elif re.match(r"第.部分", text) and in_tables and not text.startswith("第五部分"):
+                in_tables = False  # the text after the tables (Shanghai: 第三部分 情况说明)
+            m = re.match(r"附表(\d+)　(.*)", text)
             if in_tables and m:
-                number = int(m.group(1))
+                number = _layout_number(m.group(2))  # a profile's own numbering read back as the layout's
             elif not in_tables:
                 paras.append(text)
         elif tag == "tbl" and in_tables and number is not None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
+from generator.layout import load_layout
 from click.testing import CliRunner
 
 from generator.accounts import resolve
@@ -62,8 +64,8 @@ def test_blank_has_the_13_appendix_sheets_in_order(blank_wb):
 def test_blank_sheet_list_is_exact(blank_wb):
     """The sheets are 填表说明, 单位信息, the 13 附表, then the other forms and lists, nothing else."""
     lay = declared()
-    forms = [f["title"] for f in lay["form"]]
-    lists = [f["title"] for f in lay["list"]]
+    forms = [f["title"] for f in lay["form"] if not f.get("profiles")]  # sheets of other report profiles: not here
+    lists = [f["title"] for f in lay["list"] if not f.get("profiles")]
     tables = [t["title"] for t in lay["table"]]
     assert blank_wb.sheetnames == ["填表说明", "单位信息", *tables, *forms[1:], *lists]
     assert forms[0] == "单位信息"
@@ -79,9 +81,12 @@ def test_instructions_list_every_table(blank_wb):
 def test_form_sheets_list_every_declared_field(blank_wb):
     """Each form sheet lists its declared field labels (required ones marked "* ")."""
     for form in declared()["form"]:
+        if form.get("profiles"):  # a sheet of another report profile (tests/test_profiles.py)
+            continue
+        fields = [f for f in form["fields"] if not f.get("profiles")]
         ws = blank_wb[form["title"]]
-        labels = [ws.cell(r, 1).value for r in range(4, 4 + len(form["fields"]))]
-        assert labels == [("* " if f.get("required") else "") + f["label"] for f in form["fields"]]
+        labels = [ws.cell(r, 1).value for r in range(4, 4 + len(fields))]
+        assert labels == [("* " if f.get("required") else "") + f["label"] for f in fields]
 
 
 def test_blank_reads_back_without_crash(blank):
@@ -172,9 +177,10 @@ def test_choice_cells_have_list_validation(blank_wb):
     want = {}
     for f in declared()["form"][0]["fields"]:
         if f["kind"] == "choice":
-            want[f["label"]] = '"' + ",".join(f["choices"]) + '"'
-    assert set(want) == {"公开主体", "单位性质", "金额单位"}
-    rows = {str(ws.cell(r, 1).value).lstrip("* "): r for r in range(4, 20)}
+            choices = f.get("choices") or load_layout().form("unit").field(f["key"]).choices  # choices_from
+            want[f["label"]] = '"' + ",".join(choices) + '"'
+    assert set(want) == {"公开主体", "单位性质", "金额单位", "报告格式"}
+    rows = {str(ws.cell(r, 1).value).lstrip("* "): r for r in range(4, 30)}
     for label, formula in want.items():
         (dv,) = validations_at(ws, f"B{rows[label]}")
         assert (dv.type, dv.formula1) == ("list", formula), label

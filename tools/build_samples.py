@@ -532,11 +532,102 @@ WELFARE_SELFEVAL = {
 }
 
 
+# --------------------------------------------------------------------------- 上海 2024 nine-table (invented)
+
+SH_ITEMS = {  # 项: (basic, project), 万元
+    "2010501": ("820.00", "0"),
+    "2010505": ("0", "150.00"),
+    "2080505": ("60.00", "0"),
+    "2080506": ("30.00", "0"),
+    "2101101": ("35.00", "0"),
+    "2210201": ("45.00", "0"),
+}
+SH_PERSONNEL = {"30101": "300.00", "30102": "200.00", "30103": "50.00", "30107": "100.00", "30108": "60.00",
+                "30109": "30.00", "30110": "35.00", "30113": "45.00", "30199": "20.00"}
+SH_PUBLIC = {"30201": "20.00", "30205": "5.00", "30206": "8.00", "30207": "6.00", "30211": "10.00", "30213": "12.00",
+             "30217": "0.80", "30226": "40.00", "30228": "8.00", "30229": "5.00", "30231": "3.20", "30239": "15.00",
+             "30299": "17.00"}
+
+
+def shanghai() -> dict:
+    """An invented Shanghai 区级 局 in the nine-table profile: every section of the template has
+    something to say (budget completion per 项, 三公 budget, 预留 procurement, vehicles, 绩效 grades)."""
+    items = [(c, {"basic": b, "project": p}) for c, (b, p) in SH_ITEMS.items()]
+    totals = {c: D(b) + D(p) for c, (b, p) in SH_ITEMS.items()}
+    return {
+        "unit": {
+            "name": "上海市示范区统计局", "short_name": "区统计局", "code": "SH-0001", "year": 2024, "subject": "部门",
+            "unit_type": "行政单位", "amount_unit": "万元", "profile": "上海2024（9张附表）",
+            "duties": "1.贯彻执行国家和本市统计工作的法律法规和方针政策。\n2.组织实施区内人口、经济等重大国情国力普查。\n"
+                      "3.收集、汇总和发布全区国民经济和社会发展统计数据。\n4.对区内统计工作进行监督检查，依法查处统计违法行为。",
+            "structure": "区统计局内设办公室、综合统计科、专业统计科和统计执法科。",
+            "composition": "上海市示范区统计局（本级）",
+            "staff_quota": 32, "staff_actual": 30, "retired": 12,
+        },
+        "t01": {"income": {"gpb": D("1140.00"), "other": D("5.00")}, "income_bottom": {"opening": D("20.00")}},
+        "t02": t(*[(c, {"fiscal": v, **({"other": "5.00"} if c == "2010501" else {})}) for c, v in totals.items()]),
+        "t03": t(*items),
+        "t06": t(*items),
+        "t08": econ(SH_PERSONNEL | SH_PUBLIC),
+        "t13": {"abroad": {"budget": D("0"), "actual": D("0")}, "car_buy": {"budget": D("0"), "actual": D("0")},
+                "car_run": {"budget": D("3.50"), "actual": D("3.20")},
+                "reception": {"budget": D("1.00"), "actual": D("0.80")}},
+        "prior": {"total": D("1100.00"), "income_year": D("1080.00"), "expense_year": D("1090.00"),
+                  "fiscal_total": D("1050.00"), "gpb_expense": D("1050.00"), "fund_expense": D("0"),
+                  "soe_expense": D("0"), "sg_abroad": D("0"), "sg_car_buy": D("0"), "sg_car_run": D("3.50"),
+                  "sg_reception": D("1.20"), "running_costs": D("140.00")},
+        "reasons": {
+            "total": "第五次全国经济普查的入户登记工作集中在本年开展",
+            "fiscal_total": "经济普查专项经费增加",
+            "gpb_expense": "经济普查专项经费增加",
+            "sg_total": "严格执行公务接待标准，接待批次减少",
+            "sg_budget": "公务用车运行维护和公务接待均有节约",
+            "sg_reception": "严格执行公务接待标准，接待批次减少",
+            "car_run_use": "统计执法检查和普查入户督导",
+            "running_costs": "普查期间办公场所租赁和印刷支出增加",
+        },
+        "sg": {"abroad_groups": 0, "abroad_people": 0, "stock_sedan": 3, "domestic_batches": 6,
+               "domestic_people": 40, "foreign_batches": 0, "foreign_people": 0, "foreign_amount": D("0")},
+        "other": {"running_costs": D("150.00"), "proc_goods": D("60.00"), "proc_works": D("0"),
+                  "proc_services": D("90.00"), "proc_sme": D("120.00"), "proc_small": D("80.00"),
+                  "proc_reserved": D("100.00"), "proc_reserved_small": D("60.00"), "veh_minister": 0,
+                  "veh_leader": 0, "veh_confidential": 1, "veh_enforcement": 2, "veh_other": 0,
+                  "equipment_general": 0, "equipment_special": 0},
+        "budget": [
+            {"code": "2010501", "initial": D("830.00"), "reason": "严格控制一般性支出，办公经费有所节约"},
+            {"code": "2010505", "initial": D("160.00"), "reason": "普查数据处理采用政府采购服务，合同价低于预算"},
+            {"code": "2080505", "initial": D("60.00")}, {"code": "2080506", "initial": D("30.00")},
+            {"code": "2101101", "initial": D("35.00")},
+            {"code": "2210201", "initial": D("44.00"), "reason": "年中调入工作人员一名，公积金缴存相应增加"},
+        ],
+        "performance": [
+            {"name": "上海市示范区统计局部门整体支出", "scope": "整体", "score": D("93")},
+            {"name": "第五次全国经济普查", "scope": "项目", "pre_assessed": "是", "has_target": "是", "monitored": "是",
+             "score": D("95"), "summary": "普查登记按期完成，数据质量抽查合格"},
+            {"name": "统计执法检查", "scope": "项目", "pre_assessed": "否", "has_target": "是", "monitored": "是",
+             "score": D("86"), "summary": "完成年度执法检查计划"},
+            {"name": "统计数据发布与解读", "scope": "项目", "pre_assessed": "否", "has_target": "是", "monitored": "否",
+             "score": D("72"), "summary": "发布按计划完成，解读材料时效有待提高"},
+        ],
+        "perf_summary": {"target_amount": D("150.00"), "monitor_amount": D("120.00"), "selfeval_amount": D("150.00"),
+                         "issues_found": 3, "issues_fixed": 2},
+    }
+
+
+def yanjiang_2020() -> dict:
+    """The 2020 sample in the 2020 layout (8 附表; 十 预算绩效 before 十一 其他重要事项)."""
+    data = yanjiang()
+    data["unit"] = dict(data["unit"], profile="四川2020（8张附表）")
+    return data
+
+
 SAMPLES = {
     "四川-安居区社保局-2024年度单位决算.xlsx": anju,
     "四川-雁江区社保局-2020年度部门决算.xlsx": yanjiang,
     "示范区社会福利院-2024年度单位决算.xlsx": welfare,
     "四川-雁江区社保局-2020年度部门决算（按打印报表录入）.xlsx": yanjiang_printed,
+    "上海-示范区统计局-2024年度部门决算.xlsx": shanghai,
+    "四川-雁江区社保局-2020年度部门决算（2020年格式）.xlsx": yanjiang_2020,
 }
 
 

@@ -350,5 +350,48 @@ def build() -> Path:
     return OUT
 
 
+OUTLINE_OUT = OUT.with_name("report_outline.docx")
+
+
+def build_outline() -> Path:
+    """templates/report_outline.docx: the template of every profile written from an outline
+    (generator/data/profiles/*/profile.toml). The headings come numbered from the profile;
+    the template only says how each level looks. The 附表 (and 附件 tables) replace the
+    marker paragraphs (generator/render_profile.py)."""
+    doc, styles = new_document()
+
+    def p(text: str, style: str = "body") -> None:
+        doc.add_paragraph(text, style=styles[style])
+
+    p("{{ unit_name }}", "title")
+    p("{{ doc_title_line }}", "title")
+    p("{%p for b in outline %}")
+    for level, style in ((1, "part"), (2, "h2"), (3, "h3")):
+        p(f"{{%p if b.level == {level} %}}")
+        p("{{ b.heading }}", style)
+        p("{%p endif %}")
+    p("{%p for para in b.paras %}")
+    p("{{ para }}")
+    p("{%p endfor %}")
+    p("{%p if b.chart %}")
+    p("{%p if b.chart.kind == 'bar' %}")
+    p("单位：万元", "unit")
+    p("{%p endif %}")
+    p("{{ b.chart.image }}", "figure")
+    p("（图{{ b.chart.number }}：{{ b.chart.caption }}）", "caption")
+    p("{%p endif %}")
+    p("{%p if b.mark %}")
+    p("{{ b.mark }}")
+    p("{%p endif %}")
+    p("{%p endfor %}")
+    cp = doc.core_properties
+    cp.author = cp.title = cp.comments = cp.last_modified_by = ""
+    buf = io.BytesIO()
+    doc.save(buf)
+    OUTLINE_OUT.write_bytes(finish_package(buf.getvalue()))
+    return OUTLINE_OUT
+
+
 if __name__ == "__main__":
     print(build(), file=sys.stdout)
+    print(build_outline(), file=sys.stdout)
