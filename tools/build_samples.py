@@ -591,7 +591,7 @@ def civil_affairs_office() -> dict:
         "prior": {"total": D("840"), "fiscal_total": D("780"), "gpb_expense": D("780"), "fund_expense": D("0"),
                   "soe_expense": D("0"), "sg_abroad": D("0"), "sg_car_buy": D("0"), "sg_car_run": D("8.5"),
                   "sg_reception": D("2.2"), "running_costs": D("63")},
-        "reasons": {"sg_budget": "公务接待从严控制，决算数小于预算数",
+        "reasons": {"sg_budget": "公务接待从严控制",
                     "car_run_use": "下乡开展社会救助核查和养老机构安全检查",
                     "reception_content": "上级部门检查指导民政工作"},
         "sg": _no_sg_counts() | {"domestic_batches": 4, "domestic_people": 26, "stock_suv": 1},
