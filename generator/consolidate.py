@@ -526,3 +526,40 @@ def generate_department(folder: Path, out_dir: Path, force: bool = False) -> Dep
 def unit_warnings(cons: Consolidation) -> list[tuple[str, Finding]]:
     """The units' 警告, for the console (they do not stop the 部门)."""
     return [(m.name, f) for m in cons.members for f in m.findings if f.severity == WARNING]
+
+
+def department_result(folder: Path, out_dir: Path, relative: str, old_data: Path | None) -> dict[str, Any]:
+    """The batch's result for one 部门 folder (the same shape as a unit's, `level` 部门)."""
+    import traceback
+
+    from .batch import CHANGES, _load_json, change_report, format_changes, key_figures
+    from .errors import OutputError
+    from .output import atomic_write
+
+    result: dict[str, Any] = {"workbook": str(folder), "relative": relative, "out_dir": str(out_dir), "level": "部门"}
+    old = _load_json(old_data)
+    try:
+        done = generate_department(folder, out_dir)
+    except GeneratorError as exc:
+        findings = [f.as_dict() for f in exc.findings or []]
+        return result | {"status": "错误", "message": str(exc), "findings": findings, "files": [],
+                         "cacheable": not isinstance(exc, OutputError)}
+    except Exception as exc:  # a bug, not the clerk's mistake
+        return result | {"status": "错误", "message": f"程序内部错误（{type(exc).__name__}）",
+                         "traceback": traceback.format_exc(), "findings": [], "files": []}
+    acc = done.outcome.accounts
+    findings = [f.as_dict() for f in done.outcome.findings]
+    n = len(done.consolidation.members)
+    result |= {"status": "警告" if any(f["severity"] == WARNING for f in findings) else "成功",
+               "message": f"部门汇总（{n}个单位，内部往来已抵销；不计入全区合计）", "findings": findings,
+               "unit": acc.unit.get("name") or "", "code": acc.unit.get("code") or "", "figures": key_figures(acc),
+               "files": [str(done.workbook)] + [str(p) for p in done.outcome.written.all()]}
+    if old is not None:
+        changes = change_report(old, _load_json(done.outcome.written.data))
+        result["changes"] = changes
+        if changes["figures"] or changes["sentences"]:
+            target = Path(out_dir) / CHANGES
+            with atomic_write(target) as tmp:
+                tmp.write_text(format_changes(f"{acc.unit.get('name')}（部门）", changes), "utf-8-sig")
+            result["files"].append(str(target))
+    return result

@@ -181,3 +181,41 @@ def test_cli_generates_the_department(tmp_path):
     target = out / "示范区民政局（部门）"
     assert (target / "示范区民政局-2024年度部门决算（汇总）.xlsx").exists()
     assert (target / "示范区民政局2024年度部门决算说明.docx").exists()
+
+
+def test_district_batch_generates_units_and_the_department_once_more(tmp_path):
+    """Batch: units as 单位决算 (the 本级 as “…本级”), the 部门 consolidated once more, 汇总 without double
+    counting; a correction in one unit regenerates exactly that unit and its 部门."""
+    from generator.batch import run_batch
+
+    root = tmp_path / "district"
+    build(root / build_samples.DEPARTMENT_FOLDER)
+    shutil.copy(SAMPLES / "示范区社会福利院-2024年度单位决算.xlsx", root / "福利院.xlsx")
+    out = tmp_path / "out"
+    result = run_batch([root], out, jobs=1)
+    assert result.ok, [(r["relative"], r["message"]) for r in result.results]
+    dept_key = f"{build_samples.DEPARTMENT_FOLDER}/（部门汇总）"
+    by_rel = {r["relative"]: r for r in result.results}
+    assert set(by_rel) == {f"{build_samples.DEPARTMENT_FOLDER}/{n}" for n in UNITS} | {dept_key, "福利院.xlsx"}
+    assert by_rel[dept_key]["figures"]["收入总计"] == "1130"
+    office = by_rel[f"{build_samples.DEPARTMENT_FOLDER}/{OFFICE}"]
+    assert any(f.endswith("示范区民政局本级2024年度单位决算说明.docx") for f in office["files"])
+    assert any(f.endswith("示范区民政局2024年度部门决算说明.docx") for f in by_rel[dept_key]["files"])
+
+    ws = load_workbook(out / "汇总.xlsx")["汇总"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    total = rows[-1]
+    welfare = float(D(by_rel["福利院.xlsx"]["figures"]["收入总计"]))
+    assert total[0] == "全区合计" and total[3] == "4个单位"
+    assert total[9] == pytest.approx(870 + 210 + 120 + welfare)  # units only: the 部门 row is not added again
+    dept_row = next(r for r in rows if r[0] == dept_key)
+    assert dept_row[9] == 1130 and "不计入全区合计" in dept_row[8]
+
+    center = build_samples.marriage_center()
+    center["unit"]["staff_actual"] = 7
+    write_workbook(root / build_samples.DEPARTMENT_FOLDER / CENTER, center)
+    again = run_batch([root], out, jobs=1)
+    regenerated = {r["relative"] for r in again.results if not r["skipped"]}
+    assert regenerated == {f"{build_samples.DEPARTMENT_FOLDER}/{CENTER}", dept_key}
+    dept = next(r for r in again.results if r["relative"] == dept_key)
+    assert ["unit.staff_actual", "57", "56"] in dept["changes"]["figures"]
