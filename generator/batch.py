@@ -167,6 +167,7 @@ class Job:
     previous: Any = None  # a PreviousIndex (built once in the main process), or None
     old_data: Path | None = None  # the data JSON of the last good report, for the change report
     selfeval: bool = True  # also the 绩效自评报告 the workbook asks for
+    unit_level: bool = False  # a unit of a 部门 folder (its 本级 gets a 单位决算; see consolidate.py)
 
 
 def key_figures(acc) -> dict[str, str]:
@@ -207,7 +208,7 @@ def run_job(job: Job) -> dict[str, Any]:
     old = _load_json(job.old_data)
     try:
         outcome = generate(job.workbook, job.out_dir.parent, force=job.force, previous=job.previous, out_dir=job.out_dir,
-                           selfeval=job.selfeval)
+                           selfeval=job.selfeval, unit_level=job.unit_level)
     except GeneratorError as exc:
         from .errors import OutputError
 
@@ -435,6 +436,9 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress) -> Batch
     for workbook, rel in found:
         key = str(rel)
         stamp = env | {"workbook": content_hash(workbook), "previous": prev_hash, "selfeval": selfeval}
+        unit_level = is_department_folder(rel.parent)
+        if unit_level:
+            stamp["unit_level"] = True
         entry = units.get(key)
         current = (entry is not None and entry.get("stamp") == stamp
                    and (entry["result"]["status"] != "错误" or entry["result"].get("cacheable"))
@@ -446,7 +450,7 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress) -> Batch
         old_data = None
         files = (entry or {}).get("result", {}).get("files") or (entry or {}).get("result", {}).get("last_good_files") or []
         old_data = next((Path(f) for f in files if f.endswith(".数据.json")), None)
-        job = Job(workbook, rel, output_dir(workbook, out_root, rel), force, index, old_data, selfeval)
+        job = Job(workbook, rel, output_dir(workbook, out_root, rel), force, index, old_data, selfeval, unit_level)
         todo.append((job, stamp))
 
     last_save = [0.0]
@@ -483,6 +487,8 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress) -> Batch
                 record(job, stamp, run_job(job))
         else:
             interrupted = _run_parallel(todo, jobs or os.cpu_count() or 1, record)
+        if not interrupted:
+            skipped += _run_departments(found, out_root, env, units, results, force)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -535,6 +541,54 @@ def _run_parallel(todo, jobs: int, record) -> bool:
     return broken
 
 
+# ------------------------------------------------------------------ 部门 folders (issue 14)
+
+DEPARTMENT_SUFFIXES = ("（部门）", "(部门)")
+DEPARTMENT_ENTRY = "（部门汇总）"
+
+
+def is_department_folder(rel_folder: Path) -> bool:
+    """A sub-folder named “…（部门）” holds one 部门: its 本级 and 所属单位 workbooks."""
+    return rel_folder != Path(".") and rel_folder.name.endswith(DEPARTMENT_SUFFIXES)
+
+
+def _run_departments(found: list[tuple[Path, Path]], out_root: Path, env: dict, units: dict,
+                     results: list[dict[str, Any]], force: bool) -> int:
+    """After the units: each 部门 folder consolidated once more, only when one of its units changed.
+    Returns how many were skipped as current."""
+    from .consolidate import department_result
+    from .render import safe_name
+
+    folders: dict[Path, dict[str, str]] = {}
+    for workbook, rel in found:
+        if is_department_folder(rel.parent):
+            folders.setdefault(rel.parent, {})[str(rel)] = content_hash(workbook)
+    skipped = 0
+    for rel_folder, members in sorted(folders.items()):
+        key = str(rel_folder / DEPARTMENT_ENTRY)
+        stamp = env | {"members": members}
+        entry = units.get(key)
+        if (not force and entry is not None and entry.get("stamp") == stamp
+                and all(Path(f).exists() for f in entry["result"]["files"])):
+            skipped += 1
+            results.append(entry["result"] | {"skipped": True, "changes": None})
+            continue
+        folder = next(wb.parent for wb, rel in found if rel.parent == rel_folder)
+        old = entry["result"] if entry else {}
+        old_data = next((Path(f) for f in old.get("files") or old.get("last_good_files") or []
+                         if f.endswith(".数据.json")), None)
+        out_dir = out_root.joinpath(*[safe_name(p) for p in rel_folder.parts], "部门汇总")
+        result = department_result(folder, out_dir, key, old_data)
+        if result.get("traceback"):
+            log.error("%s\n%s", folder, result["traceback"])
+        result["skipped"] = False
+        results.append(result)
+        if result["status"] == "错误" and not result.get("files") and (old.get("files") or old.get("last_good_files")):
+            result = result | {"last_good_files": old.get("files") or old.get("last_good_files")}
+        units[key] = {"stamp": stamp, "result": {k: v for k, v in result.items() if k != "traceback"}}
+    return skipped
+
+
 def _save_manifest(out_root: Path, units: dict) -> None:
     with atomic_write(out_root / MANIFEST) as tmp:
         tmp.write_text(json.dumps({"version": __version__, "units": units}, ensure_ascii=False,
@@ -583,10 +637,14 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
             if value is not None:
                 cell = ws.cell(i, len(row) + 1 + j, float(Decimal(value)))
                 cell.number_format = "#,##0.00"
-                totals[j] += Decimal(value)
+                if r.get("level") != "部门":  # its units have their own rows: no double counting
+                    totals[j] += Decimal(value)
     total_row = len(results) + 2
     ws.cell(total_row, 1, "全区合计").font = Font(bold=True)
-    ws.cell(total_row, 4, f"{len(results)}个单位")
+    n_departments = sum(r.get("level") == "部门" for r in results)
+    ws.cell(total_row, 4, f"{len(results) - n_departments}个单位")
+    if n_departments:
+        ws.cell(total_row, 9, f"各单位之和；{n_departments}个部门汇总行不计入")
     for j, value in enumerate(totals):
         cell = ws.cell(total_row, 10 + j, float(value))
         cell.number_format = "#,##0.00"

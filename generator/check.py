@@ -206,7 +206,10 @@ def _three_public(acc: Accounts, findings: list[Finding]) -> None:
     t, g = acc.tables, acc.tables["t13"]
     t07 = t["t07"]
     year = t["t04"].expense_bottom["year_total"]
-    other_funds = year["fund"] + year["soe"] > 0
+    from .profiles import of_unit
+
+    # 三公 paid from other 财政拨款, or from 项目支出 where the profile publishes no 项目支出 table (表9)
+    other_funds = year["fund"] + year["soe"] > 0 or not of_unit(acc.unit).publishes("t09")
     for item, code in SG_ECONOMIC:
         sg = g.get(item, "actual")
         src = line_source(t07, code, "total")

@@ -48,7 +48,7 @@ class DefaultGroup(ChineseHelp, click.Group):
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):
-        return ["run", "init", "check", "自评", "serve"]
+        return ["run", "init", "check", "自评", "部门", "serve"]
 
     def main(self, *args, **kwargs):
         """click's own usage errors (English, status 2) become one Chinese sentence and status 1."""
@@ -132,6 +132,7 @@ def main(ctx):
       generate init 空白工作簿.xlsx    生成待填写的空白工作簿
       generate check 工作簿.xlsx      只检查，不生成
       generate 自评 工作簿.xlsx       只生成绩效自评报告（整体支出、专项）
+      generate 部门 文件夹/           汇总本级和所属单位的工作簿，生成部门决算说明
       generate serve                 打开网页版（在浏览器中上传工作簿、下载报告）
     """
     if ctx.invoked_subcommand is None:
@@ -327,6 +328,45 @@ def selfeval_cmd(workbook: Path, output: Path, force: bool):
     评分表在工作簿的“绩效自评报告”表中选择；需人工评分的指标和公式所需的实际值填在“自评评分表”。
     """
     _run_one(workbook, output, force, None, only_selfeval=True)
+
+
+@main.command("部门", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
+              show_default=True, help="输出文件夹（写入 output/<文件夹名>/）")
+@click.option("--force", is_flag=True, help="汇总后的工作簿有错误时仍生成部门决算说明（单位有错误时不汇总）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def department_cmd(folder: Path, output: Path, force: bool):
+    """汇总一个部门：文件夹中放本级工作簿（“单位信息”的公开主体填“部门”）和各所属单位的工作簿。
+
+    先逐个检查各单位（有错误的单位会指出单位名称和单元格，部门不汇总）；各附表按科目编码相加，
+    抵销部门内部往来（本级对附属单位补助支出 ↔ 所属单位上级补助收入；所属单位上缴上级支出 ↔
+    本级附属单位上缴收入），写出部门汇总工作簿（含“部门汇总核对”表）并按它生成部门决算说明。
+    """
+    from .consolidate import generate_department, unit_warnings
+    from .money import fmt_amount
+    from .render import safe_name
+
+    out_dir = output / safe_name(folder.name or folder.resolve().name)
+    try:
+        done = generate_department(folder, out_dir, force=force)
+    except GeneratorError as exc:
+        if exc.findings:
+            _print_findings([f for f in exc.findings if f.severity == "错误"])
+        _fail(str(exc))
+        return
+    cons = done.consolidation
+    click.echo(f"汇总 {len(cons.members)} 个单位：" + "、".join(m.name for m in cons.members) + "。")
+    for name, f in unit_warnings(cons):
+        click.echo(f"{name}：{f.line()}")
+    for e in cons.eliminations:
+        click.echo(f"抵销 {e.flow}：{e.unit} {e.item} {e.code} {fmt_amount(e.amount)} 万元")
+    _print_findings(done.outcome.findings)
+    if done.outcome.forced:
+        click.echo("注意：部门汇总工作簿有错误，按 --force 要求仍然生成了报告，报告中的数字可能不一致。", err=True)
+    click.echo(f"已写入 {done.workbook}")
+    for path in done.outcome.written.all():
+        click.echo(f"已写入 {path}")
 
 
 @main.command("serve", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")

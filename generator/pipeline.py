@@ -53,10 +53,18 @@ def output_dir(workbook: Path, root: Path, relative: Path | None = None) -> Path
 
 
 def generate(path: Path, out_root: Path, force: bool = False, previous: PreviousIndex | None = None,
-             out_dir: Path | None = None, selfeval: bool = True, only_selfeval: bool = False) -> Outcome:
+             out_dir: Path | None = None, selfeval: bool = True, only_selfeval: bool = False,
+             unit_level: bool = False) -> Outcome:
     """Check the workbook and, unless it has 错误 (or `force`), write its report and the
-    绩效自评报告 it asks for (`selfeval`; `only_selfeval` writes those alone: generate 自评)."""
+    绩效自评报告 it asks for (`selfeval`; `only_selfeval` writes those alone: generate 自评).
+
+    `unit_level`: the workbook is one unit of a 部门 folder (batch); its 本级 (marked 部门) then
+    gets its own 单位决算 as “…本级”, the 部门决算 being the consolidated one (consolidate.py).
+    """
     acc, findings = load(path, previous=previous)
+    if unit_level and acc.unit.get("subject") == "部门":
+        acc.unit["subject"] = "单位"
+        acc.unit["name"] = (acc.unit.get("name") or "") + "本级"
     try:
         unwritable = [f for f in findings if f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") and f.severity == "错误"]
         if unwritable:  # no report can be written without these, --force or not

@@ -497,14 +497,25 @@ def build_workbook(data: dict | None = None, profile_id: str | None = None) -> W
     return wb
 
 
-def write_workbook(path: Path, data: dict | None = None, profile_id: str | None = None) -> Path:
-    """Write the workbook for `data` to `path` (atomically) and return the path."""
+def write_workbook(path: Path, data: dict | None = None, profile_id: str | None = None, extend=None,
+                   stable: bool = False) -> Path:
+    """Write the workbook for `data` to `path` (atomically) and return the path.
+
+    `extend(wb)` may add sheets of its own (the 部门 consolidation's audit sheet); the reader
+    ignores sheets it does not declare. `stable` fixes the save time and the zip timestamps, so
+    the same data gives the same bytes (a consolidated workbook regenerated unchanged).
+    """
     from .output import atomic_write
 
     wb = build_workbook(data, profile_id)
+    if extend is not None:
+        extend(wb)
     as_text(wb)
     with atomic_write(Path(path)) as tmp:
-        wb.save(tmp)
+        if stable:
+            tmp.write_bytes(_stable_bytes(wb))
+        else:
+            wb.save(tmp)
     return Path(path)
 
 
@@ -531,3 +542,27 @@ def as_text(wb) -> None:
             if cell.data_type == "f":
                 cell.data_type = "s"
 
+
+STABLE_TIME = "2000-01-01T00:00:00Z"
+
+
+def _stable_bytes(wb: Workbook) -> bytes:
+    """The saved workbook with a fixed created/modified time and fixed zip entry times."""
+    import io
+    import re
+    import zipfile
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + STABLE_TIME.encode(), content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, content)
+    return out.getvalue()

@@ -630,11 +630,152 @@ SAMPLES = {
     "四川-雁江区社保局-2020年度部门决算（2020年格式）.xlsx": yanjiang_2020,
 }
 
+# --------------------------------------------------------------------------- a 部门 and its units (issue 14)
+# 示范区民政局（部门）: the 机关 (本级, 公开主体 部门) and two 事业单位. The 机关 passes 60 万元 of
+# donations (其他收入) to the 救助管理站 as 对附属单位补助支出 (the station's 上级补助收入); the
+# 婚姻登记服务中心 remits 10 万元 of its 事业收入 to the 机关 (上缴上级支出 ↔ 附属单位上缴收入).
+# Consolidated by hand: 本年收入合计 870 + 210 + 120 − 60 − 10 = 1130; 本年支出合计 860 + 210 + 120
+# − 60 − 10 = 1120; 年末结转和结余 10; 一般公共预算财政拨款支出 800 + 150 + 90 = 1040.
+
+DEPARTMENT_FOLDER = "示范区民政局（部门）"
+
+
+def _unit_info(name: str, short: str, code: str, subject: str, unit_type: str, duties: str, structure: str,
+               quota: int, actual: int, retired: int) -> dict:
+    return {"name": name, "short_name": short, "code": code, "year": 2024, "subject": subject, "unit_type": unit_type,
+            "amount_unit": "万元", "duties": duties, "structure": structure, "staff_quota": quota,
+            "staff_actual": actual, "retired": retired}
+
+
+def _no_sg_counts() -> dict:
+    return {"abroad_groups": 0, "abroad_people": 0, "domestic_batches": 0, "domestic_people": 0,
+            "foreign_batches": 0, "foreign_people": 0, "foreign_amount": D("0")}
+
+
+def civil_affairs_office() -> dict:
+    """The 机关 (本级): 行政单位, 财政拨款 800, 其他收入 60 passed on to the 救助管理站, 附属单位上缴 10."""
+    gpb_items = {"2080201": ("380", "0"), "2080299": ("0", "120"), "2081002": ("0", "200"),
+                 "2080505": ("40", "0"), "2101101": ("25", "0"), "2210201": ("35", "0")}
+    personnel = {"30101": "150", "30102": "120", "30103": "30", "30108": "40", "30110": "25", "30113": "35",
+                 "30199": "10", "30305": "5"}
+    public = {"30201": "15", "30205": "3", "30206": "8", "30211": "10", "30213": "6", "30217": "2", "30228": "5",
+              "30229": "4", "30231": "8", "30239": "4"}
+    project = {"30226": "50", "30227": "70", "30305": "200"}
+    gpb = t(*[(c, {"basic": b, "project": p}) for c, (b, p) in gpb_items.items()])
+    return {
+        "unit": _unit_info("示范区民政局", "区民政局", "MZ-001", "部门", "行政单位",
+                           "1.贯彻执行民政工作的法律法规和政策。\n2.负责全区社会救助和养老服务体系建设。\n"
+                           "3.负责婚姻登记、殡葬管理和社会组织登记管理。\n4.指导基层政权建设和社区治理。",
+                           "区民政局内设办公室、社会救助股、养老服务股和社会事务股，下属示范区救助管理站、"
+                           "示范区婚姻登记服务中心两个事业单位。", 40, 38, 12),
+        "t01": {"income": {"gpb": D("800"), "affiliated": D("10"), "other": D("60")}},
+        "t02": t(*[(c, {"fiscal": str(D(b) + D(p))}) for c, (b, p) in gpb_items.items() if c != "2080299"],
+                 ("2080299", {"fiscal": "120", "affiliated": "10"}), ("2082002", {"other": "60"})),
+        "t03": gpb + t(("2082002", {"affiliated": "60"})),
+        "t04": {"income": {"gpb": D("800")}},
+        "t06": gpb,
+        "t07": merge_econ(personnel | public, project),
+        "t08": econ(personnel | public),
+        "t09": econ(project),
+        "t13": {"abroad": {"budget": D("0"), "actual": D("0")}, "car_buy": {"budget": D("0"), "actual": D("0")},
+                "car_run": {"budget": D("8"), "actual": D("8")}, "reception": {"budget": D("3"), "actual": D("2")}},
+        "prior": {"total": D("840"), "fiscal_total": D("780"), "gpb_expense": D("780"), "fund_expense": D("0"),
+                  "soe_expense": D("0"), "sg_abroad": D("0"), "sg_car_buy": D("0"), "sg_car_run": D("8.5"),
+                  "sg_reception": D("2.2"), "running_costs": D("63")},
+        "reasons": {"sg_budget": "公务接待从严控制",
+                    "car_run_use": "下乡开展社会救助核查和养老机构安全检查",
+                    "reception_content": "上级部门检查指导民政工作"},
+        "sg": _no_sg_counts() | {"domestic_batches": 4, "domestic_people": 26, "stock_suv": 1},
+        "other": {"running_costs": D("65"), "veh_enforcement": 1, "equipment_general": 0, "equipment_special": 0},
+        "budget": [{"code": c, "initial": D(b) + D(p)} for c, (b, p) in gpb_items.items()],
+        "performance": [{"name": "示范区民政局部门整体", "scope": "整体", "score": D("92"),
+                         "summary": "社会救助和养老服务年度目标基本完成"},
+                        {"name": "高龄老人生活补贴", "scope": "项目", "pre_assessed": "否", "has_target": "是",
+                         "monitored": "是", "score": D("95"), "summary": "补贴按季度足额发放到户"}],
+    }
+
+
+def rescue_station() -> dict:
+    """救助管理站: 事业单位, 财政拨款 150 and 上级补助收入 60 from the 机关."""
+    gpb_items = {"2082002": ("35", "85"), "2080505": ("12", "0"), "2101102": ("8", "0"), "2210201": ("10", "0")}
+    gpb = t(*[(c, {"basic": b, "project": p}) for c, (b, p) in gpb_items.items()])
+    return {
+        "unit": _unit_info("示范区救助管理站", "区救助站", "MZ-002", "单位", "事业单位",
+                           "1.负责流浪乞讨人员的临时救助、护送返乡和落户安置。\n2.开展街面巡查和寒冬、酷暑专项救助行动。",
+                           "区救助站是区民政局所属公益一类事业单位，内设综合股和救助股。", 12, 11, 3),
+        "t01": {"income": {"gpb": D("150"), "superior": D("60")}},
+        "t02": t(("2082002", {"fiscal": "120", "superior": "60"}), ("2080505", {"fiscal": "12"}),
+                 ("2101102", {"fiscal": "8"}), ("2210201", {"fiscal": "10"})),
+        "t03": t(("2082002", {"basic": "95", "project": "85"}), ("2080505", {"basic": "12"}),
+                 ("2101102", {"basic": "8"}), ("2210201", {"basic": "10"})),
+        "t04": {"income": {"gpb": D("150")}},
+        "t06": gpb,
+        "t07": merge_econ({"30101": "25", "30102": "10", "30108": "12", "30110": "8", "30113": "10"},
+                          {"30305": "60", "30227": "25"}),
+        "t08": econ({"30101": "25", "30102": "10", "30108": "12", "30110": "8", "30113": "10"}),
+        "t09": econ({"30305": "60", "30227": "25"}),
+        "t13": {},
+        "prior": {"total": D("200"), "fiscal_total": D("145"), "gpb_expense": D("145"), "fund_expense": D("0"),
+                  "soe_expense": D("0"), "sg_abroad": D("0"), "sg_car_buy": D("0"), "sg_car_run": D("0"),
+                  "sg_reception": D("0")},
+        "reasons": {"procurement": "本年度未发生政府采购"},
+        "sg": _no_sg_counts(),
+        "other": {"equipment_general": 0, "equipment_special": 0},
+        "budget": [{"code": c, "initial": D(b) + D(p)} for c, (b, p) in gpb_items.items()],
+        "performance": [{"name": "示范区救助管理站单位整体", "scope": "整体", "score": D("90"),
+                         "summary": "全年救助流浪乞讨人员一百余人次，未发生安全事故"},
+                        {"name": "流浪乞讨人员救助", "scope": "项目", "pre_assessed": "否", "has_target": "是",
+                         "monitored": "是", "score": D("93"), "summary": "救助对象应救尽救，护送返乡及时"}],
+    }
+
+
+def marriage_center() -> dict:
+    """婚姻登记服务中心: 事业单位, 财政拨款 90 and 事业收入 30, of which 10 remitted to the 机关."""
+    gpb = t(("2080299", {"basic": "52", "project": "30"}), ("2080505", {"basic": "8"}))
+    return {
+        "unit": _unit_info("示范区婚姻登记服务中心", "区婚登中心", "MZ-003", "单位", "事业单位",
+                           "1.办理婚姻登记和补领婚姻登记证件。\n2.开展婚姻家庭辅导和婚俗改革宣传。",
+                           "区婚登中心是区民政局所属公益二类事业单位，内设登记室和辅导室。", 8, 8, 2),
+        "t01": {"income": {"gpb": D("90"), "business": D("30")}},
+        "t02": t(("2080299", {"fiscal": "82", "business": "30"}), ("2080505", {"fiscal": "8"})),
+        "t03": t(("2080299", {"basic": "72", "project": "30", "remit": "10"}), ("2080505", {"basic": "8"})),
+        "t04": {"income": {"gpb": D("90")}},
+        "t06": gpb,
+        "t07": merge_econ({"30101": "20", "30102": "15", "30108": "8", "30201": "9", "30206": "5", "30211": "3"},
+                          {"30227": "30"}),
+        "t08": econ({"30101": "20", "30102": "15", "30108": "8", "30201": "9", "30206": "5", "30211": "3"}),
+        "t09": econ({"30227": "30"}),
+        "t13": {},
+        "prior": {"total": D("115"), "fiscal_total": D("86"), "gpb_expense": D("86"), "fund_expense": D("0"),
+                  "soe_expense": D("0"), "sg_abroad": D("0"), "sg_car_buy": D("0"), "sg_car_run": D("0"),
+                  "sg_reception": D("0")},
+        "reasons": {},
+        "sg": _no_sg_counts(),
+        "other": {"equipment_general": 0, "equipment_special": 0},
+        "budget": [{"code": "2080299", "initial": D("82")}, {"code": "2080505", "initial": D("8")}],
+        "performance": [{"name": "示范区婚姻登记服务中心单位整体", "scope": "整体", "score": D("91"),
+                         "summary": "婚姻登记零差错，群众满意度较高"},
+                        {"name": "婚姻家庭辅导服务", "scope": "项目", "pre_assessed": "否", "has_target": "是",
+                         "monitored": "否", "score": D("90"), "summary": "全年开展婚姻家庭辅导四十余场"}],
+    }
+
+
+DEPARTMENTS = {
+    DEPARTMENT_FOLDER: {
+        "示范区民政局（本级）-2024年度决算.xlsx": civil_affairs_office,
+        "示范区救助管理站-2024年度单位决算.xlsx": rescue_station,
+        "示范区婚姻登记服务中心-2024年度单位决算.xlsx": marriage_center,
+    },
+}
+
 
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, build in SAMPLES.items():
         print(write_workbook(OUT / name, build()), file=sys.stdout)
+    for folder, units in DEPARTMENTS.items():
+        for name, build in units.items():
+            print(write_workbook(OUT / folder / name, build()), file=sys.stdout)
 
 
 if __name__ == "__main__":
