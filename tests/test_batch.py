@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import copy
 import shutil
 from decimal import Decimal as D
 
@@ -25,8 +26,10 @@ def district(tmp_path, minimal_data):
     root = tmp_path / "district"
     (root / "乡镇").mkdir(parents=True)
     shutil.copy(SAMPLES / "示范区社会福利院-2024年度单位决算.xlsx", root / "福利院.xlsx")
-    shutil.copy(SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx", root / "安居.xlsx")  # 警告 (PERF-*)
-    shutil.copy(SAMPLES / "四川-雁江区社保局-2020年度部门决算.xlsx", root / "乡镇" / "雁江.xlsx")  # 1 警告
+    shutil.copy(SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx", root / "安居.xlsx")
+    warned = copy.deepcopy(minimal_data)
+    warned["prior"]["total"] = None  # PRIOR-MISSING: a 警告, the report is still written
+    write_workbook(root / "乡镇" / "缺上年.xlsx", warned)
     minimal_data["t03"][0]["total"] = D("90")
     write_workbook(root / "乡镇" / "坏表.xlsx", minimal_data)
     (root / "~$安居.xlsx").write_bytes(b"lock")
@@ -43,13 +46,16 @@ def test_mixed_folder_statuses_and_summary(district, tmp_path):
     out = tmp_path / "out"
     result = run_batch([district], out, jobs=1)
     statuses = {k: r["status"] for k, r in by_name(result).items()}
-    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "警告", "乡镇/雁江.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
+    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "成功", "乡镇/缺上年.xlsx": "警告",
+                        "乡镇/坏表.xlsx": "错误"}
     assert not result.ok
     assert not (out / "乡镇" / "坏表").exists()
     summary = load_workbook(out / "汇总.xlsx")
     rows = list(summary["汇总"].iter_rows(min_row=2, values_only=True))
-    assert [r[0] for r in rows] == ["乡镇/坏表.xlsx", "乡镇/雁江.xlsx", "安居.xlsx", "福利院.xlsx", "全区合计"]
-    assert rows[2][9] == 1313.5 and summary["汇总"].cell(4, 10).number_format == "#,##0.00"
+    names = [r[0] for r in rows]
+    assert sorted(names[:-1]) == sorted(statuses) and names[-1] == "全区合计"
+    at = names.index("安居.xlsx")
+    assert rows[at][9] == 1313.5 and summary["汇总"].cell(at + 2, 10).number_format == "#,##0.00"
     issues = [r for r in summary["问题清单"].iter_rows(min_row=2, values_only=True)]
     assert any(r[0] == "乡镇/坏表.xlsx" and r[2] == "SUM-ROW" and r[4] == "支出决算表!C6" for r in issues)
 
@@ -155,7 +161,8 @@ def test_killed_worker_then_rerun_gives_complete_output(district, tmp_path, monk
     monkeypatch.setattr(batch, "run_job", _real_run_job)
     second = run_batch([district], out, jobs=2)
     statuses = {k: r["status"] for k, r in by_name(second).items()}
-    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "警告", "乡镇/雁江.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
+    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "成功", "乡镇/缺上年.xlsx": "警告",
+                        "乡镇/坏表.xlsx": "错误"}
     assert len(list((out / "安居").glob("*决算说明.docx"))) == 1
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     for entry in manifest["units"].values():
