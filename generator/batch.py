@@ -409,13 +409,13 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
             from .output import remove_litter
 
             remove_litter(out_root, recursive=True)  # what a killed earlier run left behind
-            return _run_locked(paths, out_root, jobs, force, previous, progress)
+            return _run_locked(paths, out_root, jobs, force, previous, progress, selfeval)
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous_handler)
 
 
-def _run_locked(paths, out_root: Path, jobs, force, previous, progress) -> BatchResult:
+def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval: bool = True) -> BatchResult:
     from .pipeline import output_dir
 
     manifest = _load_json(out_root / MANIFEST) or {}
