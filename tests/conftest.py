@@ -71,3 +71,20 @@ def make_workbook(tmp_path):
 def sample_data():
     """The data dicts behind the three sample workbooks."""
     return {"anju": build_samples.anju(), "yanjiang": build_samples.yanjiang(), "welfare": build_samples.welfare()}
+
+
+@pytest.fixture(scope="session")
+def sample_reports(tmp_path_factory):
+    """Every sample workbook in sample_inputs/ generated once per session: file name → Outcome.
+
+    Several test files read the same generated reports; read them only (a test that changes
+    or regenerates a report uses its own folder)."""
+    from generator.pipeline import generate
+
+    out = tmp_path_factory.mktemp("sample-reports")
+    with pytest.MonkeyPatch.context() as mp:  # what the autouse isolated_home does for each test
+        for name in ("home", "mplconfig"):
+            (out / name).mkdir()
+        mp.setenv("HOME", str(out / "home"))
+        mp.setenv("MPLCONFIGDIR", str(out / "mplconfig"))
+        return {p.name: generate(p, out / "reports") for p in sorted(SAMPLES.glob("*.xlsx"))}
