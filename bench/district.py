@@ -4,7 +4,7 @@
     python bench/district.py --units 40 --separate 10
 
 Builds a synthetic district of workbooks of realistic variety (three kinds of unit at
-different sizes, units with and without 三公, 基金 and 国资 money, decreases against the
+different sizes, units with and without 三公 (the 安居 kind has none), 基金 and 国资 money, decreases against the
 prior year, zero items, 元 and 万元 workbooks), then measures, each as a real `generate`
 process: a cold bulk run, a no-change re-run, a re-run after one unit changed, a cold run
 with --jobs 1, and separate `generate x.xlsx` invocations one after another. For each it
@@ -57,8 +57,6 @@ def unit_data(i: int, rng: random.Random) -> dict:
     data["unit"]["code"] = f"U{i + 1:04d}"
     if rng.random() < 0.3:  # a decrease: last year was bigger
         data["prior"] = {k: (v * Decimal("1.25") if isinstance(v, Decimal) else v) for k, v in data["prior"].items()}
-    if kind == "welfare" and rng.random() < 0.3:  # no 三公 this year
-        data["t13"] = {}
     return data
 
 
