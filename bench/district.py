@@ -4,7 +4,7 @@
     python bench/district.py --units 40 --separate 10
 
 Builds a synthetic district of workbooks of realistic variety (three kinds of unit at
-different sizes, units with and without 三公, 基金 and 国资 money, decreases against the
+different sizes, units with and without 三公 (the 安居 kind has none), 基金 and 国资 money, decreases against the
 prior year, zero items, 元 and 万元 workbooks), then measures, each as a real `generate`
 process: a cold bulk run, a no-change re-run, a re-run after one unit changed, a cold run
 with --jobs 1, and separate `generate x.xlsx` invocations one after another. For each it
@@ -57,8 +57,6 @@ def unit_data(i: int, rng: random.Random) -> dict:
     data["unit"]["code"] = f"U{i + 1:04d}"
     if rng.random() < 0.3:  # a decrease: last year was bigger
         data["prior"] = {k: (v * Decimal("1.25") if isinstance(v, Decimal) else v) for k, v in data["prior"].items()}
-    if kind == "welfare" and rng.random() < 0.3:  # no 三公 this year
-        data["t13"] = {}
     return data
 
 
@@ -120,6 +118,8 @@ def main() -> None:
     ap.add_argument("--separate", type=int, default=None, help="units for the separate-invocations run (default: all)")
     ap.add_argument("--jobs1", type=int, default=None, help="units for the --jobs 1 run (default: all)")
     ap.add_argument("--keep", type=Path, default=None, help="keep the district here instead of a temp folder")
+    ap.add_argument("--floor", type=int, default=3, metavar="N",
+                    help="measure the floor (bench/floor.py) on N of the district's workbooks first (0: skip)")
     a = ap.parse_args()
     work = a.keep or Path(tempfile.mkdtemp(prefix="district-"))
     district, out = work / "district", work / "out"
@@ -132,9 +132,24 @@ def main() -> None:
     print(f"built {len(paths)} workbooks in {time.perf_counter() - t:.1f} s under {district}")
 
     results = {}
+    floor = None
+    if a.floor:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import floor as floor_bench
+
+        f = floor_bench.measure(paths[:a.floor], rounds=2)
+        floor = f["floor"]
+        print(f"floor per unit (warm, one core, {a.floor} workbooks): {floor:.3f} s; generate() warm: "
+              f"{f['ours']:.3f} s without, {f['ours_selfeval']:.3f} s with 绩效自评报告 "
+              f"= {f['ours'] / floor:.2f}x / {f['ours_selfeval'] / floor:.2f}x the floor")
+
+    def vs_floor(per_unit: float, cores: int = 1) -> str:
+        return "" if floor is None else f"  = {per_unit * cores / floor:.2f}x floor per core"
+
+    jobs = min(os.cpu_count() or 1, 61)
     wall, peak, rc = measure([*GENERATE, str(district), "-o", str(out)])
     results["cold"] = (wall, peak)
-    print(line("cold bulk (default --jobs)", a.units, wall, peak), f"exit {rc}")
+    print(line("cold bulk (default --jobs)", a.units, wall, peak), f"exit {rc}", vs_floor(wall / a.units, jobs))
     wall, peak, rc = measure([*GENERATE, str(district), "-o", str(out)])
     print(line("no-change re-run", a.units, wall, peak), f"exit {rc}")
     from openpyxl import load_workbook
@@ -152,7 +167,7 @@ def main() -> None:
     for p in paths[:n1]:
         shutil.copy(p, sub / p.name)
     wall, peak, rc = measure([*GENERATE, str(sub), "-o", str(work / "out_jobs1"), "--jobs", "1"])
-    print(line("cold bulk --jobs 1", n1, wall, peak), f"exit {rc}")
+    print(line("cold bulk --jobs 1", n1, wall, peak), f"exit {rc}", vs_floor(wall / n1))
 
     ns = a.separate or a.units
     start = time.perf_counter()
@@ -163,7 +178,9 @@ def main() -> None:
         single.append(w)
         peak_sep = max(peak_sep, pk)
     wall = time.perf_counter() - start
-    print(line("separate `generate x.xlsx` runs", ns, wall, peak_sep))
+    print(line("separate `generate x.xlsx` runs", ns, wall, peak_sep), vs_floor(wall / ns))
+    help_times = [measure([*GENERATE, "--help"])[0] for _ in range(5)]
+    print(f"`generate --help`: median {sorted(help_times)[2]:.2f} s")
     per_unit_separate = wall / ns
     cold_per_unit = results["cold"][0] / a.units
     print(f"single `generate x.xlsx` from process start: median {sorted(single)[len(single) // 2]:.2f} s, "

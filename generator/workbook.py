@@ -7,6 +7,8 @@ comes from this one function, so the reader is always tested on the real layout.
 
 from __future__ import annotations
 
+import weakref
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,28 @@ INSTRUCTIONS = """本工作簿是生成部门（单位）决算说明的唯一�
 """
 
 
+_STYLE_MEMO: "weakref.WeakKeyDictionary[Workbook, dict]" = weakref.WeakKeyDictionary()
+
+
+def _memo_style(cell, key: tuple, apply) -> None:
+    """Apply a cell style through openpyxl's descriptors once per workbook and starting style,
+    then copy the resulting style indices: the descriptors hash every style object per cell,
+    which made writing a workbook take seconds. The indices are the same either way."""
+    memo = _STYLE_MEMO.setdefault(cell.parent.parent, {})
+    start = tuple(cell._style) if cell._style else None
+    found = memo.get((key, start))
+    if found is None:
+        apply(cell)
+        memo[(key, start)] = copy(cell._style)
+    else:
+        cell._style = copy(found)
+
+
 def _style_header(cell, bold: bool = True) -> None:
+    _memo_style(cell, ("header", bold), lambda c: _apply_header(c, bold))
+
+
+def _apply_header(cell, bold: bool) -> None:
     cell.font = Font(bold=bold)
     cell.fill = HEADER_FILL
     cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -63,6 +86,10 @@ def _style_header(cell, bold: bool = True) -> None:
 
 
 def _input(cell, derived: bool = False, number: bool = True) -> None:
+    _memo_style(cell, ("input", derived, number), lambda c: _apply_input(c, derived, number))
+
+
+def _apply_input(cell, derived: bool, number: bool) -> None:
     cell.fill = DERIVED_FILL if derived else INPUT_FILL
     cell.protection = Protection(locked=False)
     cell.border = BORDER
@@ -72,6 +99,10 @@ def _input(cell, derived: bool = False, number: bool = True) -> None:
 
 def _label(cell, text: str, bold: bool = False) -> None:
     cell.value = text
+    _memo_style(cell, ("label", bold), lambda c: _apply_label(c, bold))
+
+
+def _apply_label(cell, bold: bool) -> None:
     cell.font = Font(bold=bold)
     cell.border = BORDER
     cell.alignment = Alignment(vertical="center", wrap_text=True)

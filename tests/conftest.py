@@ -71,3 +71,35 @@ def make_workbook(tmp_path):
 def sample_data():
     """The data dicts behind the three sample workbooks."""
     return {"anju": build_samples.anju(), "yanjiang": build_samples.yanjiang(), "welfare": build_samples.welfare()}
+
+
+@pytest.fixture(scope="session")
+def sample_reports(tmp_path_factory):
+    """Every sample workbook in sample_inputs/ generated once per session: file name → Outcome.
+
+    Several test files read the same generated reports; read them only (a test that changes
+    or regenerates a report uses its own folder)."""
+    from generator.pipeline import generate
+
+    out = tmp_path_factory.mktemp("sample-reports")
+    with pytest.MonkeyPatch.context() as mp:  # what the autouse isolated_home does for each test
+        for name in ("home", "mplconfig"):
+            (out / name).mkdir()
+        mp.setenv("HOME", str(out / "home"))
+        mp.setenv("MPLCONFIGDIR", str(out / "mplconfig"))
+        return {p.name: generate(p, out / "reports") for p in sorted(SAMPLES.glob("*.xlsx"))}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say why tests were skipped (the browser tests without chromium) even without `-rs`:
+    a bare `pytest` run otherwise hides that part of the suite did not run."""
+    if "s" in (config.option.reportchars or "") or "a" in (config.option.reportchars or ""):
+        return  # pytest lists them itself
+    reasons: dict[str, int] = {}
+    for rep in terminalreporter.stats.get("skipped", []):
+        longrepr = rep.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, n in reasons.items():
+        terminalreporter.write_line(f"跳过 {n} 项：{reason}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
-import copy
 import shutil
 from decimal import Decimal as D
 
@@ -17,19 +17,16 @@ from generator.batch import run_batch
 from generator.cli import main
 from generator.workbook import write_workbook
 
-from conftest import SAMPLES
+from conftest import MINIMAL, SAMPLES
 
 
-@pytest.fixture
-def district(tmp_path, minimal_data):
-    """A folder with a good unit, units with warnings, a broken one, a lock file and a hidden file."""
-    root = tmp_path / "district"
+def _build_district(root, minimal_data):
     (root / "乡镇").mkdir(parents=True)
     shutil.copy(SAMPLES / "示范区社会福利院-2024年度单位决算.xlsx", root / "福利院.xlsx")
-    shutil.copy(SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx", root / "安居.xlsx")
+    shutil.copy(SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx", root / "安居.xlsx")  # clean, as every sample
     warned = copy.deepcopy(minimal_data)
-    warned["prior"]["total"] = None  # PRIOR-MISSING: a 警告, the report is still written
-    write_workbook(root / "乡镇" / "缺上年.xlsx", warned)
+    warned["t03"][0]["name"] = "行政运营"  # CODE-NAME 警告: the name differs from the code list's
+    write_workbook(root / "乡镇" / "警告.xlsx", warned)
     minimal_data["t03"][0]["total"] = D("90")
     write_workbook(root / "乡镇" / "坏表.xlsx", minimal_data)
     (root / "~$安居.xlsx").write_bytes(b"lock")
@@ -37,25 +34,58 @@ def district(tmp_path, minimal_data):
     return root
 
 
+@pytest.fixture
+def district(tmp_path, minimal_data):
+    """A folder with good units, a unit with a warning, a broken one, a lock file and a hidden file."""
+    return _build_district(tmp_path / "district", minimal_data)
+
+
+@pytest.fixture(scope="session")
+def first_run(tmp_path_factory):
+    """The district and the output of one `run_batch(jobs=1)` over it, built once per session.
+
+    Read it only; a test that goes on from there takes its own copy (`after_first_run`)."""
+    base = tmp_path_factory.mktemp("batch-first-run")
+    with pytest.MonkeyPatch.context() as mp:  # what the autouse isolated_home does for each test
+        for name in ("home", "mplconfig"):
+            (base / name).mkdir()
+        mp.setenv("HOME", str(base / "home"))
+        mp.setenv("MPLCONFIGDIR", str(base / "mplconfig"))
+        root = _build_district(base / "district", copy.deepcopy(MINIMAL))
+        result = run_batch([root], base / "out", jobs=1)
+    return root, base / "out", result
+
+
+@pytest.fixture
+def after_first_run(first_run, tmp_path):
+    """This test's own copy of the district and of its first run's output (the manifest's paths
+    moved along), as if `run_batch([district], out, jobs=1)` had just run here."""
+    root, out, _ = first_run
+    district, mine = tmp_path / "district", tmp_path / "out"
+    shutil.copytree(root, district)
+    shutil.copytree(out, mine)
+    manifest = mine / "manifest.json"
+    text = manifest.read_text("utf-8")
+    assert str(root) in text and str(out) in text
+    manifest.write_text(text.replace(str(out), str(mine)).replace(str(root), str(district)), "utf-8")
+    return district, mine
+
+
 def by_name(result):
     return {r["relative"]: r for r in result.results}
 
 
-def test_mixed_folder_statuses_and_summary(district, tmp_path):
+def test_mixed_folder_statuses_and_summary(first_run):
     """Good, warning and broken units get 成功/警告/错误; lock and hidden files are ignored; one summary."""
-    out = tmp_path / "out"
-    result = run_batch([district], out, jobs=1)
+    _, out, result = first_run
     statuses = {k: r["status"] for k, r in by_name(result).items()}
-    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "成功", "乡镇/缺上年.xlsx": "警告",
-                        "乡镇/坏表.xlsx": "错误"}
+    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "成功", "乡镇/警告.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
     assert not result.ok
     assert not (out / "乡镇" / "坏表").exists()
     summary = load_workbook(out / "汇总.xlsx")
     rows = list(summary["汇总"].iter_rows(min_row=2, values_only=True))
-    names = [r[0] for r in rows]
-    assert sorted(names[:-1]) == sorted(statuses) and names[-1] == "全区合计"
-    at = names.index("安居.xlsx")
-    assert rows[at][9] == 1313.5 and summary["汇总"].cell(at + 2, 10).number_format == "#,##0.00"
+    assert [r[0] for r in rows] == ["乡镇/坏表.xlsx", "乡镇/警告.xlsx", "安居.xlsx", "福利院.xlsx", "全区合计"]
+    assert rows[2][9] == 1313.5 and summary["汇总"].cell(4, 10).number_format == "#,##0.00"
     issues = [r for r in summary["问题清单"].iter_rows(min_row=2, values_only=True)]
     assert any(r[0] == "乡镇/坏表.xlsx" and r[2] == "SUM-ROW" and r[4] == "支出决算表!C6" for r in issues)
 
@@ -80,35 +110,31 @@ def test_all_good_folder_exits_0(tmp_path):
     assert res.exit_code == 0, res.output
 
 
-def test_rerun_skips_everything(district, tmp_path):
+def test_rerun_skips_everything(after_first_run):
     """A second run over unchanged workbooks regenerates nothing and says how many were skipped."""
-    out = tmp_path / "out"
-    run_batch([district], out, jobs=1)
+    district, out = after_first_run
     again = run_batch([district], out, jobs=1)
     assert again.skipped == 4
     assert all(r["skipped"] for r in again.results)
 
 
-def test_resaved_workbook_with_same_content_is_skipped(district, tmp_path):
+def test_resaved_workbook_with_same_content_is_skipped(after_first_run):
     """Only the content counts: a new file time or document properties do not regenerate a unit."""
-    out = tmp_path / "out"
-    run_batch([district], out, jobs=1)
+    district, out = after_first_run
     path = district / "安居.xlsx"
     os.utime(path, (1, 1))
     assert run_batch([district], out, jobs=1).skipped == 4
 
 
-def test_force_regenerates_all(district, tmp_path):
+def test_force_regenerates_all(after_first_run):
     """--force regenerates every unit."""
-    out = tmp_path / "out"
-    run_batch([district], out, jobs=1)
+    district, out = after_first_run
     assert run_batch([district], out, jobs=1, force=True).skipped == 0
 
 
-def test_one_cell_correction_regenerates_that_unit_with_change_report(district, tmp_path):
+def test_one_cell_correction_regenerates_that_unit_with_change_report(after_first_run):
     """Correcting 公务接待费 in one workbook regenerates only it; its 修订说明 names the figure and sentences."""
-    out = tmp_path / "out"
-    run_batch([district], out, jobs=1)
+    district, out = after_first_run
     path = district / "安居.xlsx"
     wb = load_workbook(path)
     wb["财政拨款“三公”经费支出决算表"]["L6"] = 0.3  # 公务接待费 决算数
@@ -161,8 +187,7 @@ def test_killed_worker_then_rerun_gives_complete_output(district, tmp_path, monk
     monkeypatch.setattr(batch, "run_job", _real_run_job)
     second = run_batch([district], out, jobs=2)
     statuses = {k: r["status"] for k, r in by_name(second).items()}
-    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "成功", "乡镇/缺上年.xlsx": "警告",
-                        "乡镇/坏表.xlsx": "错误"}
+    assert statuses == {"福利院.xlsx": "成功", "安居.xlsx": "成功", "乡镇/警告.xlsx": "警告", "乡镇/坏表.xlsx": "错误"}
     assert len(list((out / "安居").glob("*决算说明.docx"))) == 1
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     for entry in manifest["units"].values():

@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 from generator import attachments
 from generator.annotate import write_check_report
 from generator.findings import Finding
-from generator.pipeline import generate
 from generator.workbook import HEADER_ROWS, INSTRUCTIONS_TITLE, build_workbook
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_inputs"
@@ -39,8 +38,8 @@ def q(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def anju(tmp_path_factory):
-    written = generate(ANJU, tmp_path_factory.mktemp("print")).written
+def anju(sample_reports):
+    written = sample_reports[ANJU.name].written
     with zipfile.ZipFile(written.report) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     data = json.loads(written.data.read_text("utf-8"))

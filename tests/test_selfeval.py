@@ -168,8 +168,8 @@ def test_new_rules_are_listed():
 # ------------------------------------------------------------------ the sample: both reports
 
 @pytest.fixture(scope="module")
-def welfare_out(tmp_path_factory):
-    return generate(WELFARE, tmp_path_factory.mktemp("out"))
+def welfare_out(sample_reports):
+    return sample_reports[WELFARE.name]
 
 
 def test_sample_writes_both_reports_beside_the_juesuan(welfare_out):
