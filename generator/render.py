@@ -227,8 +227,8 @@ def _core_properties(doc, acc: Accounts, title: str) -> None:
     import datetime
 
     cp = doc.core_properties
-    cp.title = title
-    cp.author = cp.last_modified_by = acc.unit.get("name") or ""
+    cp.title = title[:255]  # the limit of a core property
+    cp.author = cp.last_modified_by = (acc.unit.get("name") or "")[:255]
     cp.comments = ""
     cp.revision = 1
     when = datetime.datetime(int(acc.unit["year"]) + 1, 1, 1)
@@ -331,11 +331,11 @@ def write_report(report: Report, acc: Accounts, out_dir: Path) -> Written:
     """Write the .docx, the chart PNGs and the figures JSON into `out_dir`, each atomically."""
     pngs = [draw(spec) for spec in report.charts]
     docx = render_docx(report, acc, pngs)
-    u = acc.unit
-    def short(text: str) -> str:  # the year and 决算说明 survive a very long unit name
-        return text if len(text) <= 36 else text[:36] + "…"
-
-    base = safe_name(f"{short(u['name'])}{u['year']}年度{short(u['subject'] or '单位')}决算说明")
+    name = acc.unit.get("name") or ""
+    title = report_title(acc)
+    if len(name) > 36:  # the year and 决算说明 survive a very long unit name
+        title = title.replace(name, name[:36] + "…", 1)
+    base = safe_name(title)
     report_path = out_dir / f"{base}.docx"
     chart_paths = [out_dir / "图表" / (safe_name(f"图{spec.number}_{spec.caption}") + ".png") for spec in report.charts]
     remove_litter(out_dir)  # what a killed earlier run left behind
