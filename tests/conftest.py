@@ -59,11 +59,25 @@ def minimal_data():
     return copy.deepcopy(MINIMAL)
 
 
+_WRITTEN: dict[str, bytes] = {}  # repr of the data → the workbook's bytes, for this session
+
+
 @pytest.fixture
 def make_workbook(tmp_path):
-    """Write a workbook from a data dict with the project's own writer; returns its path."""
+    """Write a workbook from a data dict with the project's own writer; returns its path.
+
+    The same data written earlier in the session is copied instead of written again (many
+    cases start from the unchanged fixture and then edit cells)."""
     def make(data, name="单位.xlsx"):
-        return write_workbook(tmp_path / name, data)
+        key = repr(data)
+        path = tmp_path / name
+        if key in _WRITTEN:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(_WRITTEN[key])
+            return path
+        write_workbook(path, data)
+        _WRITTEN[key] = path.read_bytes()
+        return path
     return make
 
 
