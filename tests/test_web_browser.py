@@ -100,12 +100,11 @@ def test_home_page_and_blank_workbook(page, server, tmp_path):
 
 
 def test_sample_workbook_report_and_charts(page, server, tmp_path):
-    """Upload a sample: the page shows 警告 and its findings, the charts load, and the .docx opens in python-docx."""
+    """Upload a sample: the page shows 成功 (samples are clean) and its 提示, the charts load, and the .docx opens."""
     upload(page, server, ANJU)
-    expect(page.locator("#status")).to_have_text("警告")
+    expect(page.locator("#status")).to_have_text("成功")
     rows = findings(page)
-    assert ["PERF-VALUE", "警告", "项目绩效指标!H37",
-            "定量指标“完成时效”的完成值“当年”中读不出一个数字，按填写的得分 20 计"] in rows
+    assert any(r[:3] == ["PERF-EXEC", "提示", "说明文字!B18"] and "4616.36" in r[3] for r in rows)
     images = page.locator(".charts img")
     expect(images.first).to_have_attribute("alt", "图1 收入、支出决算总计变动情况")
     for img in images.all():
@@ -146,9 +145,9 @@ def test_many_workbooks_progress_then_summary(page, server, tmp_path, make_workb
     upload(page, server, ANJU, WELFARE, broken)
     expect(page.locator("#progress")).to_contain_text("正在处理：已完成")
     shot(page, tmp_path, "批量-处理中")
-    expect(page.locator("#summary")).to_have_text("处理完成：成功 1 份，警告 1 份，错误 1 份。", timeout=90_000)
+    expect(page.locator("#summary")).to_have_text("处理完成：成功 2 份，警告 0 份，错误 1 份。", timeout=90_000)
     statuses = page.locator("table.units tbody tr td:nth-child(3)").all_inner_texts()
-    assert statuses == ["警告", "成功", "错误"]
+    assert statuses == ["成功", "成功", "错误"]
     shot(page, tmp_path, "批量")
     with page.expect_download() as info:
         page.get_by_role("link", name="下载全部报告（.zip）").click()
