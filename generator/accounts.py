@@ -26,6 +26,15 @@ CODE_LENGTHS = {"function": (3, 5, 7), "economic": (3, 5)}
 LEVELS = {3: "类", 5: "款", 7: "项"}
 
 
+def basic_kind(code: str) -> str:
+    """人员经费 or 公用经费 for an economic code of the 基本支出 table: the code list's kind;
+    301/303 are 人员经费 for codes it does not know."""
+    known = economic_codes().get(code)
+    if known and known.kind:
+        return known.kind
+    return "人员经费" if code[:3] in PERSONNEL_CLASSES else "公用经费"
+
+
 @dataclass
 class Line:
     """A resolved row of a coded table."""
@@ -108,28 +117,16 @@ class Accounts:
     def basic_by_kind(self) -> dict[str, list[Line]]:
         """Non-zero rows of the 基本支出 table as 人员经费 and 公用经费 (the code list's kind;
         301/303 are 人员经费 for codes it does not know)."""
-        econ = economic_codes()
         groups: dict[str, list[Line]] = {"人员经费": [], "公用经费": []}
         for line in self.tables["t08"].leaves():
             if line.values["amount"] != 0:
-                known = econ.get(line.code)
-                kind = known.kind if known and known.kind else (
-                    "人员经费" if line.code[:3] in PERSONNEL_CLASSES else "公用经费")
-                groups[kind].append(line)
+                groups[basic_kind(line.code)].append(line)
         return groups
 
     def basic_total(self, kind: str) -> Decimal:
         """人员经费 or 公用经费: the sum of their 类 rows of the 基本支出 table as the clerk typed
         them (or as derived from their 款), so the text quotes what the 附表 prints."""
-        econ = economic_codes()
-        total = ZERO
-        for line in self.tables["t08"].level("类"):
-            known = econ.get(line.code)
-            line_kind = known.kind if known and known.kind else (
-                "人员经费" if line.code in PERSONNEL_CLASSES else "公用经费")
-            if line_kind == kind:
-                total += line.values["amount"]
-        return total
+        return sum((l.values["amount"] for l in self.tables["t08"].level("类") if basic_kind(l.code) == kind), ZERO)
 
     def basic_spending(self) -> Decimal:
         """一般公共预算财政拨款基本支出: the 合计 of the 基本支出 table (entered wins)."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .accounts import PERSONNEL_CLASSES, Accounts, Balance, CodedTable, Grid
-from .codes import economic_codes, function_classes
+from .accounts import Accounts, Balance, CodedTable, Grid, basic_kind
+from .codes import function_classes
 from .money import fmt_amount
 from .workbook import class_label
 
@@ -73,15 +73,11 @@ def _basic(t: CodedTable, acc: Accounts) -> TableGrid:
     The rows are the table's non-zero 类 and 款 (the code list says which side a code is on;
     301/303 are 人员经费 for codes it does not know); the 合计 are the figures 六 quotes.
     """
-    econ = economic_codes()
     sides: dict[str, list[list[str]]] = {"人员经费": [], "公用经费": []}
     for line in t.lines:
         if line.values["amount"] == 0:
             continue
-        known = econ.get(line.code)
-        kind = known.kind if known and known.kind else (
-            "人员经费" if line.code[:3] in PERSONNEL_CLASSES else "公用经费")
-        sides[kind].append([line.code, line.name, fmt_amount(line.values["amount"])])
+        sides[basic_kind(line.code)].append([line.code, line.name, fmt_amount(line.values["amount"])])
     left, right = sides["人员经费"], sides["公用经费"]
     body = []
     for i in range(max(len(left), len(right))):

@@ -19,7 +19,7 @@ from .money import ZERO, round2
 from .narrative import ChartSpec, Narrator, Report, Section, path_name
 from .performance import DEFAULT_GRADES, fmt_score, grade
 from .profiles import Node, Profile, numbered
-from .sentences import change, completion, count_items, reason_clause, share_items, share_list, share_of, wan
+from .sentences import change, completion, count_items, share_list, share_of, wan
 
 TABLES_MARK = "〔附表〕"  # replaced by the 附表 (render_profile)
 ATTACHMENTS_MARK = "〔附件表〕"  # replaced by the 附件 tables

@@ -172,6 +172,14 @@ def _styled_paragraph(doc, text: str | None, style_id: str):
     return para
 
 
+def landscape(sec) -> None:
+    """A4 landscape with the 附表 pages' margins (the 附件 and 附表 of every report)."""
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    sec.top_margin, sec.bottom_margin = Mm(17), Mm(15)
+    sec.left_margin, sec.right_margin = Mm(25), Mm(25)
+
+
 def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, following: bool = False) -> list:
     """Title paragraph, unit line and the table (after its lead block, with its note), as XML elements.
 
@@ -214,10 +222,7 @@ def _landscape_from(doc, first, heading) -> None:
     portrait = copy.deepcopy(body.sectPr)
     previous.get_or_add_pPr().append(portrait)
     sec = doc.sections[-1]
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = Mm(297), Mm(210)
-    sec.top_margin, sec.bottom_margin = Mm(17), Mm(15)
-    sec.left_margin, sec.right_margin = Mm(25), Mm(25)
+    landscape(sec)
     if first is not heading:  # 第五部分 follows the 附件 tables, on a page of its own
         heading.get_or_add_pPr().insert(1, parse_xml(f'<w:pageBreakBefore {nsdecls("w")}/>'))
 

@@ -16,9 +16,7 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
-from docx.shared import Mm
 from docxtpl import DocxTemplate
 
 from .appendix import Cell, WordTable
@@ -26,7 +24,7 @@ from .errors import CheckFailed
 from .money import ZERO, fmt_amount, fmt_percent, percent
 from .output import atomic_write
 from .performance import fmt_score
-from .render import PORTRAIT_WIDTH_MM, _deterministic, _table_elements, jinja_env, safe_name
+from .render import PORTRAIT_WIDTH_MM, _deterministic, _table_elements, jinja_env, landscape, safe_name
 from .selfeval import OVERALL, SelfEvaluation, Sheet, evaluate_selfeval
 
 MARKER = re.compile(r"^\[\[(\w+)\]\]$")
@@ -351,10 +349,7 @@ def _landscape_before(doc, para) -> None:
         previous = holder
     previous.get_or_add_pPr().append(portrait)
     sec = doc.sections[-1]
-    sec.orientation = WD_ORIENT.LANDSCAPE
-    sec.page_width, sec.page_height = Mm(297), Mm(210)
-    sec.top_margin, sec.bottom_margin = Mm(17), Mm(15)
-    sec.left_margin, sec.right_margin = Mm(25), Mm(25)
+    landscape(sec)
 
 
 def overall_docx(acc, sheet: Sheet) -> bytes:
