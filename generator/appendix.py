@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .accounts import Accounts, Balance, CodedTable, Grid, basic_kind
 from .codes import function_classes
 from .money import fmt_amount
-from .workbook import class_label
+from .geometry import class_label
 
 LANDSCAPE_WIDTH_MM = 247  # type width of the landscape pages (附件 tables and 附表)
 WHOLE_TABLE_ROWS = 14

@@ -10,22 +10,20 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from .codes import function_classes, strip_ordinal
 from .errors import WorkbookError
 from .findings import ERROR, HINT, WARNING, Finding
 from .layout import Form, Table, load_layout
-from .workbook import (FIRST_DATA_ROW, FORM_FIRST_ROW, GRID_DATA_ROW, balance_geometry, coded_columns,
+from .sheets import Sheet, open_book
+from .sheets import column_letter as get_column_letter
+from .geometry import (FIRST_DATA_ROW, FORM_FIRST_ROW, GRID_DATA_ROW, balance_geometry, coded_columns,
                        grid_columns)
 
-MAX_ROWS = 5000  # a sheet longer than this is not a 决算 table; see README
 YUAN_PER_WAN = Decimal(10000)
 EXCEL_ERRORS = {"#REF!", "#DIV/0!", "#VALUE!", "#N/A", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -146,71 +144,6 @@ def parse_count(raw: Any) -> tuple[int | None, str | None]:
     if value != value.to_integral_value() or value < 0:
         raise CellProblem(f"应填不小于 0 的整数，实为“{raw}”")
     return int(value), note
-
-
-MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"|<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
-VALIDATED = re.compile(rb'<dataValidation\b[^>]*?\bsqref="([^"]+)"')
-RANGE_END = re.compile(r"[A-Z]+(\d+)$")
-
-
-@dataclass
-class Sheet:
-    """One worksheet as plain grids: cached values, formulas, and merged ranges (rows start at 1)."""
-
-    title: str
-    values: list[tuple]
-    formulas: list[tuple]
-    merges: list[tuple[int, int, int, int]]  # min_row, min_col, max_row, max_col
-    hidden_rows: frozenset[int] = frozenset()
-    last_input_row: int | None = None  # the end of the input area `generate init` drew (its validations)
-
-    @property
-    def max_row(self) -> int:
-        return len(self.values)
-
-    def value(self, row: int, col: int) -> Any:
-        if row > len(self.values) or col > len(self.values[row - 1]):
-            return None
-        return self.values[row - 1][col - 1]
-
-    def formula(self, row: int, col: int) -> str | None:
-        if row > len(self.formulas) or col > len(self.formulas[row - 1]):
-            return None
-        f = self.formulas[row - 1][col - 1]
-        return f if isinstance(f, str) and f.startswith("=") else None
-
-
-def _grid(ws, title: str) -> list[tuple]:
-    rows = []
-    for row in ws.iter_rows(values_only=True):
-        rows.append(row)
-        if len(rows) > MAX_ROWS:
-            raise WorkbookError(f"超过了 {MAX_ROWS} 行的上限，请确认没有粘贴多余的数据", title)
-    while rows and all(v is None for v in rows[-1]):
-        rows.pop()
-    return rows
-
-
-def _row_info(archive: zipfile.ZipFile, path: str) -> tuple[frozenset[int], int | None]:
-    """Hidden rows, and the last row of the input area (the data validations `generate init` wrote,
-    which Excel extends when the clerk inserts rows inside the table)."""
-    xml = archive.read(path)
-    hidden = frozenset(int(a or b) for a, b in HIDDEN_ROW.findall(xml))
-    ends = [int(m.group(1)) for sq in VALIDATED.findall(xml) for part in sq.decode().split()
-            if (m := RANGE_END.search(part))]
-    return hidden, (max(ends) if ends else None)
-
-
-def _merges(archive: zipfile.ZipFile, path: str) -> list[tuple[int, int, int, int]]:
-    from openpyxl.utils import column_index_from_string as col
-
-    xml = archive.read(path)
-    out = []
-    for c1, r1, c2, r2 in MERGE.findall(xml):
-        c2, r2 = c2 or c1, r2 or r1
-        out.append((int(r1), col(c1.decode()), int(r2), col(c2.decode())))
-    return out
 
 
 class SheetReader:
@@ -460,55 +393,17 @@ def _read_list(sr: SheetReader, form: Form) -> list[dict[str, Value]]:
 
 # ---------------------------------------------------------------- the workbook
 
-def _open(path: Path):
-    from .safety import open_workbook  # type by content, size limits, damaged parts → WorkbookError
-
-    return open_workbook(path, read_only=True)
-
-
-class _CachedValues:
-    """The workbook's cached formula results, loaded only if some sheet has formulas."""
-
-    def __init__(self, path: Path):
-        self.path, self.wb = path, None
-
-    def grid(self, title: str) -> list[tuple]:
-        if self.wb is None:
-            from .safety import open_workbook
-
-            self.wb = open_workbook(self.path, read_only=True, data_only=True)
-        return _grid(self.wb[title], title)
-
-    def close(self) -> None:
-        if self.wb is not None:
-            self.wb.close()
-
-
 def read_workbook(path: Path) -> RawWorkbook:
     """Read every declared sheet of the workbook at `path`."""
     path = Path(path)
-    wb = _open(path)
-    cached = _CachedValues(path)
+    wb = open_book(path)
     layout = load_layout()
     findings: list[Finding] = []
 
     def sheet(title: str) -> Sheet:
         if title not in wb.sheetnames:
             raise WorkbookError(f"缺少工作表“{title}”；请用 generate init 生成的空白工作簿填写，不要改动表名")
-        ws = wb[title]
-        try:
-            formulas = _grid(ws, title)
-            has_formulas = any(isinstance(v, str) and v.startswith("=") for row in formulas for v in row)
-            values = cached.grid(title) if has_formulas else formulas
-            hidden, last = _row_info(wb._archive, ws._worksheet_path)
-            return Sheet(title, values, formulas, _merges(wb._archive, ws._worksheet_path), hidden, last)
-        except WorkbookError:
-            raise
-        except Exception as exc:  # openpyxl on a damaged sheet part (XML syntax, bad attribute …)
-            from .safety import damaged_part
-
-            raise WorkbookError(f"无法读取：文件已损坏（{damaged_part(exc)}）；请在 Excel/WPS 中打开并另存为 .xlsx 后重试",
-                                title) from exc
+        return wb.sheet(title)
 
     unit_form = layout.form("unit")
     unit_sheet = sheet(unit_form.title)
@@ -548,7 +443,6 @@ def read_workbook(path: Path) -> RawWorkbook:
         else:
             forms[form.id] = _read_form(sr, form, prof.id)
     wb.close()
-    cached.close()
     return RawWorkbook(path, amount_unit, tables, forms, lists, findings)
 
 

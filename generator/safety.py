@@ -28,7 +28,7 @@ MAX_PART_BYTES = 16 * 1024 * 1024  # one XML part, unpacked
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all parts together, unpacked
 MAX_PARTS = 2000
 MAX_SHEETS = 100
-MAX_SHEET_ROWS = 10_000  # any sheet; the sheets we read are limited further (reader.MAX_ROWS)
+MAX_SHEET_ROWS = 10_000  # any sheet; the sheets we read are limited further (sheets.MAX_ROWS)
 MAX_COLUMNS = 256  # column IV
 MAX_CELLS = 300_000  # all sheets together
 MAX_SHARED_STRINGS = 100_000
@@ -188,9 +188,10 @@ def open_workbook(path: Path, **options):
 
 
 def damaged_part(exc: BaseException) -> str:
-    """A few words on what openpyxl choked on, for the clerk (no English error text)."""
-    if isinstance(exc, SyntaxError):  # xml.etree ParseError and lxml XMLSyntaxError both are
+    """A few words on what the parser (openpyxl, lxml, calamine) choked on, for the clerk (no English error text)."""
+    kind = type(exc).__name__
+    if isinstance(exc, SyntaxError) or kind == "XmlError":  # xml.etree/lxml syntax errors are SyntaxErrors
         return "内部 XML 格式错误"
-    if isinstance(exc, KeyError):
+    if isinstance(exc, KeyError) or kind == "ZipError":
         return "缺少必需的部件"
     return "内容不符合 Excel 格式"

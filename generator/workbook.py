@@ -1,4 +1,4 @@
-"""The workbook a clerk fills: geometry shared by the writer and the reader.
+"""The workbook a clerk fills (its geometry is in geometry.py, shared with the reader).
 
 `write_workbook(path, data)` writes the blank workbook (`generate init`, data empty) and,
 with data, the sample workbooks and the test fixtures: every workbook the project makes
@@ -19,15 +19,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .codes import cn_number, economic_codes, function_classes
+from .codes import economic_codes, function_classes
+from .geometry import (FIRST_DATA_ROW, FORM_FIRST_ROW, GRID_DATA_ROW, HEADER_ROWS, balance_geometry,  # noqa: F401
+                       class_label, coded_columns, grid_columns)
 from .layout import Form, Layout, Table, load_layout
 
 INSTRUCTIONS_TITLE = "填表说明"
-HEADER_ROWS = 4  # title, unit line, two header rows
-FIRST_DATA_ROW = HEADER_ROWS + 1  # the 合计 row of coded tables; first fixed row of balances
 CODED_INPUT_ROWS = 60
 LIST_INPUT_ROWS = 40
-FORM_FIRST_ROW = 4  # forms and lists: title, intro, header, then fields/records
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # yellow: the clerk types here
 DERIVED_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: may be left blank, computed
@@ -132,11 +131,6 @@ def _value(v: Any) -> Any:
 
 # ---------------------------------------------------------------- coded tables
 
-def coded_columns(table: Table) -> dict[str, int]:
-    """Column number of each amount column (A = code, B = name)."""
-    return {c.key: 3 + i for i, c in enumerate(table.columns)}
-
-
 def economic_rows(table: Table) -> list[str]:
     """Economic tables list every 类/款 of the code list, in the published order."""
     codes = sorted(economic_codes())
@@ -231,16 +225,6 @@ def _write_coded(ws: Worksheet, table: Table, rows: list[dict]) -> None:
 
 # ---------------------------------------------------------------- balance statements
 
-def balance_geometry(table: Table) -> tuple[int, int]:
-    """(first row of the bottom block, number of amount columns on the 支出 side)."""
-    n_top = max(len(table.income), len(function_classes()) if table.expense_classes else 0)
-    return FIRST_DATA_ROW + n_top, len(table.expense_keys)
-
-
-def class_label(index: int, name: str) -> str:
-    return f"{cn_number(index + 1)}、{name}"
-
-
 def _write_balance(ws: Worksheet, table: Table, data: dict) -> None:
     bottom, n_exp = balance_geometry(table)
     width = 2 + 1 + n_exp
@@ -298,18 +282,6 @@ def _write_balance(ws: Worksheet, table: Table, data: dict) -> None:
 
 
 # ---------------------------------------------------------------- the 三公 grid
-
-def grid_columns(table: Table) -> dict[tuple[str, str], int]:
-    """(item, measure) → column, items in published order, 预算数 before 决算数."""
-    out = {}
-    for i, item in enumerate(table.items):
-        for j, m in enumerate(table.measures):
-            out[(item.key, m.key)] = 1 + i * len(table.measures) + j
-    return out
-
-
-GRID_DATA_ROW = 6
-
 
 def _write_grid(ws: Worksheet, table: Table, data: dict) -> None:
     cols = grid_columns(table)
