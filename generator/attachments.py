@@ -9,6 +9,7 @@ Every figure comes from performance.evaluate(); nothing is retyped.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -26,6 +27,7 @@ MAX_NATURAL_CHARS = 30  # a text column asks for at most this many characters a 
 _TOKEN = re.compile(r"[0-9A-Za-z.,%％‰≥≤＝=<>＜＞+\-/:_~～]+|.")
 
 
+@functools.lru_cache(maxsize=8192)  # the same names and figures recur in every table of a report
 def _width(text: str) -> float:
     """Width in Chinese characters (Latin letters and digits count about half)."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.55 for ch in text)

@@ -186,11 +186,11 @@ def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, foll
     `new_page`: the table starts a page (each 附件); `following`: it follows the previous
     table on the same page, after some space (the 附表, so short ones share a page).
     """
-    styles = doc.styles
-    table_style, cell_style = styles["Table Grid"].style_id, styles["表格文字"].style_id
+    styles = _style_ids(doc)
+    table_style, cell_style = styles["Table Grid"], styles["表格文字"]
     out = []
     if table.title:  # an untitled table (a form laid out as a table) gets no empty title line
-        title = _styled_paragraph(doc, table.title, styles["表题"].style_id)
+        title = _styled_paragraph(doc, table.title, styles["表题"])
         # "page break before" rather than a break paragraph: a table that fills its page exactly
         # would otherwise leave an empty page behind it
         title.paragraph_format.page_break_before = new_page
@@ -198,7 +198,7 @@ def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, foll
             title.paragraph_format.space_before = Pt(24)
         out.append(title._p)
     if table.unit_line:
-        out.append(_styled_paragraph(doc, table.unit_line, styles["单位"].style_id)._p)
+        out.append(_styled_paragraph(doc, table.unit_line, styles["单位"])._p)
     if table.lead:  # kept whole and with the first rows of the table below it
         out.append(parse_xml(_table_xml(table.lead, 0, _twips(table.lead_widths, width_mm), table_style,
                                         cell_style, keep_from=0, keep_last=True)))
@@ -208,8 +208,18 @@ def _table_elements(doc, table: WordTable, width_mm: float, new_page: bool, foll
         out.append(gap._p)
     keep_from = max(table.header_rows, len(table.rows) - table.keep_tail)
     out.append(parse_xml(_table_xml(table.rows, table.header_rows, _twips(table.widths, width_mm), table_style,
-                                    cell_style, keep_from, table.note, styles["表注"].style_id)))
+                                    cell_style, keep_from, table.note, styles["表注"])))
     return out
+
+
+def _style_ids(doc) -> dict[str, str]:
+    """The ids of the table styles, looked up once per document (kept on the document object):
+    python-docx searches every style by name on each lookup, and a report's tables asked 200 times."""
+    ids = doc.__dict__.get("_table_style_ids")
+    if ids is None:
+        ids = doc.__dict__["_table_style_ids"] = {name: doc.styles[name].style_id
+                                                  for name in ("Table Grid", "表格文字", "表题", "单位", "表注")}
+    return ids
 
 
 def _landscape_from(doc, first, heading) -> None:
