@@ -160,6 +160,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _moved(origin: str, text: str, target: str) -> str:
+    """A shared formula as it reads in another cell of its range ("D6+E6" from C6, in C7: "D7+E7")."""
+    from openpyxl.formula.translate import Translator  # rare: only workbooks with filled-down formulas
+
+    try:
+        return Translator("=" + text, origin=origin).translate_formula(target)[1:]
+    except Exception:  # an unusual formula: its text as written in the first cell
+        return text
+
+
 def _sheet(title: str, rows: list[list], xml: bytes) -> Sheet:
     from lxml import etree
 
@@ -170,28 +180,28 @@ def _sheet(title: str, rows: list[list], xml: bytes) -> Sheet:
     q = f"{{{ns}}}"
     values = [[_plain(v) for v in row] for row in rows]
     formulas: dict[tuple[int, int], str] = {}
-    shared: dict[str, str] = {}  # si → the text of the shared formula's first cell
-    for c in root.iter(f"{q}c"):
-        f = c.find(f"{q}f")
-        error = c.get("t") == "e"
-        if f is None and not error:
+    shared: dict[str, tuple[str, str]] = {}  # si → (cell, text) of the shared formula's first cell
+    # most sheets hold neither formulas nor error values: then no cell needs looking at
+    for f in root.iter(f"{q}f") if b"<f" in xml or b":f" in xml else ():
+        c, text = f.getparent(), f.text or ""
+        if c is None or not c.get("r"):
             continue
-        ref = c.get("r")
-        if not ref:
+        if f.get("t") == "shared" and f.get("si") is not None:  # one formula filled down/across
+            if text:
+                shared.setdefault(f.get("si"), (c.get("r"), text))
+            elif f.get("si") in shared:
+                text = _moved(*shared[f.get("si")], c.get("r"))
+        formulas[split_ref(c.get("r"))] = "=" + text
+    for c in root.iter(f"{q}c") if b'"e"' in xml or b"'e'" in xml else ():
+        if c.get("t") != "e" or not c.get("r"):
             continue
-        row, col = split_ref(ref)
-        if f is not None:
-            text = f.text or ""
-            if f.get("t") == "shared" and f.get("si") is not None:
-                text = shared.setdefault(f.get("si"), text) if text else shared.get(f.get("si"), "")
-            formulas[(row, col)] = "=" + text
-        if error:
-            v = c.find(f"{q}v")
-            while len(values) < row:
-                values.append([])
-            line = values[row - 1]
-            line.extend([None] * (col - len(line)))
-            line[col - 1] = v.text if v is not None and v.text else "#N/A"
+        row, col = split_ref(c.get("r"))
+        v = c.find(f"{q}v")
+        while len(values) < row:
+            values.append([])
+        line = values[row - 1]
+        line.extend([None] * (col - len(line)))
+        line[col - 1] = v.text if v is not None and v.text else "#N/A"
     while values and all(v is None for v in values[-1]):
         values.pop()
     hidden = frozenset(int(r.get("r")) for r in root.iter(f"{q}row")
