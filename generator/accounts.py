@@ -64,9 +64,16 @@ class CodedTable:
         return [l for l in self.lines if l.level == level]
 
     def leaves(self) -> list[Line]:
-        """Rows with no child rows (the 项, or a 款/类 entered without detail)."""
-        parents = {l.code[:i] for l in self.lines for i in range(1, len(l.code))}  # every proper prefix
-        return [l for l in self.lines if l.code not in parents]
+        """Rows with no child rows (the 项, or a 款/类 entered without detail).
+
+        Kept once computed: the checks ask for them row by row (lines are never changed after
+        a table is built; the key still notices a different list)."""
+        key = (id(self.lines), len(self.lines))
+        cached = self.__dict__.get("_leaves")
+        if cached is None or cached[0] != key:
+            parents = {l.code[:i] for l in self.lines for i in range(1, len(l.code))}  # every proper prefix
+            cached = self.__dict__["_leaves"] = (key, [l for l in self.lines if l.code not in parents])
+        return list(cached[1])
 
     def is_empty(self) -> bool:
         return all(v == 0 for l in self.lines for v in l.values.values()) and all(v == 0 for v in self.total.values())
@@ -190,9 +197,12 @@ class Resolver:
                                                  f"上级科目 {p} 不在科目表中，且表中没有这一行；请补填该科目的名称行"))
                 p = parent(p)
         values: dict[str, dict[str, Decimal]] = {}
+        children: dict[str, list[str]] = {}
+        for c in nodes:
+            children.setdefault(parent(c), []).append(c)
         for code in sorted(nodes, key=lambda c: (-len(c), c)):
             name, cells, ref = nodes[code]
-            kids = [c for c in nodes if parent(c) == code]
+            kids = children.get(code, [])
             values[code] = self.resolve_row(table, cells, kids, values, name, {k: nodes[k][0] for k in kids})
         lines = [Line(c, nodes[c][0], LEVELS[len(c)], values[c], nodes[c][2],
                       {k: v.ref for k, v in nodes[c][1].items()},
