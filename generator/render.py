@@ -258,18 +258,38 @@ def _set_alt_texts(doc, specs: list[ChartSpec]) -> None:
         el.set("title", f"图{spec.number}：{spec.caption}")
 
 
-def _deterministic(data: bytes) -> bytes:
-    """Rewrite the zip with fixed timestamps (the only thing that differs between runs)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            # pictures are compressed already: storing them saves deflating them a second time
-            fixed.compress_type = zipfile.ZIP_STORED if info.filename.endswith(".png") else zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+class _FixedZipWriter:
+    """python-docx's zip writer, with fixed timestamps and permissions (the only thing that
+    differed between runs) and pictures stored (they are compressed already)."""
+
+    def __init__(self, file):
+        self._zipf = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=FIXED_ZIP_TIME)
+        info.compress_type = zipfile.ZIP_STORED if info.filename.endswith(".png") else zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zipf.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zipf.close()
+
+
+def docx_bytes(doc) -> bytes:
+    """The .docx of `doc`, the same bytes on every run. What `Document.save` does (python-docx's
+    PackageWriter), with our zip writer: the package is compressed once, not saved and rewritten."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    buf = io.BytesIO()
+    writer = _FixedZipWriter(buf)
+    PackageWriter._write_content_types_stream(writer, package.parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, package.parts)
+    writer.close()
+    return buf.getvalue()
 
 
 def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
@@ -302,9 +322,7 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
             body.sectPr.addprevious(el)  # in order, at the end of the document
     body.sectPr.addprevious(doc.add_paragraph()._p)  # Word wants a paragraph after the last table
     _core_properties(doc, acc, report_title(acc))
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _deterministic(buf.getvalue())
+    return docx_bytes(doc)
 
 
 MAX_NAME_CHARS = 60  # 180 bytes in UTF-8: room for suffixes within the 255-byte limit of file names

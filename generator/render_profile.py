@@ -78,7 +78,7 @@ def _find(doc, text: str):
 
 
 def render_outline_docx(report: Report, acc: Accounts, pngs: list[bytes], profile: Profile) -> bytes:
-    from .render import (CHART_WIDTH, _core_properties, _deterministic, _set_alt_texts, _table_elements, jinja_env,
+    from .render import (CHART_WIDTH, _core_properties, docx_bytes, _set_alt_texts, _table_elements, jinja_env,
                          report_title)
 
     tpl = DocxTemplate(template_path(profile))
@@ -109,9 +109,7 @@ def render_outline_docx(report: Report, acc: Accounts, pngs: list[bytes], profil
         _landscape_region(doc, heading, elements, mark)
     doc.element.body.sectPr.addprevious(doc.add_paragraph()._p)  # Word wants a paragraph after the last table
     _core_properties(doc, acc, report_title(acc))
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _deterministic(buf.getvalue())
+    return docx_bytes(doc)
 
 
 def _is_part_heading(doc, p) -> bool:

@@ -9,7 +9,6 @@ with an 错误 (points not adding up to 100, a score it cannot justify) is not w
 from __future__ import annotations
 
 import copy
-import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,7 +23,7 @@ from .errors import CheckFailed
 from .money import ZERO, fmt_amount, fmt_percent, percent
 from .output import atomic_write
 from .performance import fmt_score
-from .render import PORTRAIT_WIDTH_MM, _deterministic, _table_elements, jinja_env, landscape, safe_name
+from .render import PORTRAIT_WIDTH_MM, docx_bytes, _table_elements, jinja_env, landscape, safe_name
 from .selfeval import OVERALL, SelfEvaluation, Sheet, evaluate_selfeval
 
 MARKER = re.compile(r"^\[\[(\w+)\]\]$")
@@ -333,9 +332,7 @@ def _render(template: str, ctx: dict, tables: dict[str, WordTable], landscape: t
         for el in _table_elements(doc, tables[name], width, new_page=False):
             para._p.addprevious(el)
         para._p.getparent().remove(para._p)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return _deterministic(buf.getvalue())
+    return docx_bytes(doc)
 
 
 def _landscape_before(doc, para) -> None:
