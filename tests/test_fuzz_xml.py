@@ -71,7 +71,7 @@ def mutate(parts: dict[str, bytes], change) -> bytes:
     return buf.getvalue()
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "20")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(mutations, min_size=1, max_size=2))
 def test_damaged_xml_is_a_sentence_or_a_result(tmp_path, changes):
     """Never a traceback: a result, or a GeneratorError with a Chinese sentence; never a half-written file."""

@@ -18,7 +18,7 @@ from generator.workbook import write_workbook
 
 ITEMS = ["2010101", "2010102", "2080505", "2101101", "2210201"]
 cents = st.integers(min_value=0, max_value=5_000_000).map(lambda c: D(c) / 100)
-SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def consistent(basic: list[D], project: list[D]) -> dict:
