@@ -264,3 +264,29 @@ def test_summary_content_and_styles(tmp_path):
     assert list(wb["本次修订"].iter_rows(min_row=2, values_only=True)) == [
         ("a.xlsx", "甲单位", "收入总计", 1, "x/修订说明.txt")]
     assert list(wb["未处理的文件"].iter_rows(min_row=2, values_only=True)) == [("~$a.xlsx", "临时文件")]
+
+
+def test_previous_year_workbooks_are_read_only_when_a_unit_is_generated(tmp_path, fake, monkeypatch):
+    """--previous: a no-change re-run neither reads last year's workbooks nor unzips them to hash them."""
+    import generator.previous
+
+    calls, hashed = fake
+    built = []
+
+    class Index:
+        problems: list = []
+
+        def __init__(self, paths):
+            built.append(len(paths))
+
+    monkeypatch.setattr(generator.previous, "PreviousIndex", Index)
+    last = [tiny_workbook(tmp_path / "去年" / f"去年{n}.xlsx", n) for n in ("甲", "乙")]
+    tiny_workbook(tmp_path / "in" / "甲.xlsx")
+    run_batch([tmp_path / "in"], tmp_path / "out", jobs=1, previous=last)
+    assert built == [2] and len(calls) == 1
+    hashed.clear()
+    assert run_batch([tmp_path / "in"], tmp_path / "out", jobs=1, previous=last).skipped == 1
+    assert built == [2] and hashed == []
+    tiny_workbook(last[0], "丙", when=OLD + 60)  # last year's workbook corrected: the unit is regenerated
+    assert run_batch([tmp_path / "in"], tmp_path / "out", jobs=1, previous=last).skipped == 0
+    assert built == [2, 2] and hashed == ["去年甲.xlsx"]
