@@ -641,13 +641,40 @@ def stop_workers() -> None:
 
 
 def _run_parallel(todo, jobs: int, record) -> bool:
-    """Run jobs in worker processes; a killed worker fails only the units it had not finished."""
+    """Run jobs in worker processes; a killed worker fails only the units it had not finished.
+
+    Only a few jobs per worker are submitted ahead: `wait` looks at every pending future each
+    time one finishes, so submitting 10,000 at once made the main process's work grow with
+    the square of the units."""
     # never more workers than workbooks: each costs an interpreter with matplotlib loaded
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_warm_worker, initargs=(os.getpid(),))
+    workers = min(jobs, len(todo))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker, initargs=(os.getpid(),))
     ACTIVE_POOLS.add(pool)
-    pending = {pool.submit(run_job, job): (job, stamp) for job, stamp in todo}
+    queue = iter(todo)
+    pending: dict = {}
     broken = False
+
+    def failed(job: Job) -> dict:
+        return {"workbook": str(job.workbook), "relative": str(job.relative), "out_dir": str(job.out_dir),
+                "status": "错误", "message": "处理该单位的进程被中止，未生成报告；请重新运行", "findings": [], "files": []}
+
+    def submit_more() -> None:
+        nonlocal broken
+        while len(pending) < 2 * workers + 2:
+            item = next(queue, None)
+            if item is None:
+                return
+            if broken:  # as every unit not yet finished when the pool broke
+                record(*item, failed(item[0]))
+                continue
+            try:
+                pending[pool.submit(run_job, item[0])] = item
+            except (BrokenProcessPool, RuntimeError):
+                broken = True
+                record(*item, failed(item[0]))
+
     try:
+        submit_more()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -656,14 +683,13 @@ def _run_parallel(todo, jobs: int, record) -> bool:
                     result = future.result()
                 except BrokenProcessPool:
                     broken = True
-                    result = {"workbook": str(job.workbook), "relative": str(job.relative), "out_dir": str(job.out_dir),
-                              "status": "错误", "message": "处理该单位的进程被中止，未生成报告；请重新运行", "findings": [],
-                              "files": []}
+                    result = failed(job)
                 record(job, stamp, result)
+            submit_more()
     except KeyboardInterrupt:
-        workers = list((getattr(pool, "_processes", None) or {}).values())
+        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
-        for worker in workers:  # a unit half done is redone next time; nothing half-written stays
+        for worker in processes:  # a unit half done is redone next time; nothing half-written stays
             with contextlib.suppress(Exception):
                 worker.terminate()
         raise

@@ -290,3 +290,36 @@ def test_previous_year_workbooks_are_read_only_when_a_unit_is_generated(tmp_path
     tiny_workbook(last[0], "丙", when=OLD + 60)  # last year's workbook corrected: the unit is regenerated
     assert run_batch([tmp_path / "in"], tmp_path / "out", jobs=1, previous=last).skipped == 0
     assert built == [2, 2] and hashed == ["去年甲.xlsx"]
+
+
+def test_only_a_few_units_per_worker_are_queued(tmp_path, fake, monkeypatch):
+    """The pool gets a few jobs per worker at a time (waiting on 10,000 queued futures after every
+    finished unit cost the main process time growing with the square of the units)."""
+    from concurrent.futures import Future
+
+    calls, _ = fake
+    waited = []
+    real_wait = batch.wait
+
+    class Pool:
+        def __init__(self, max_workers, initializer=None, initargs=()):
+            pass
+
+        def submit(self, fn, *args):
+            f = Future()
+            f.set_result(fn(*args))
+            return f
+
+        def shutdown(self, *a, **k):
+            pass
+
+    def wait(futures, return_when):
+        waited.append(len(futures))
+        return real_wait(futures, return_when=return_when)
+
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(batch, "wait", wait)
+    for i in range(20):
+        tiny_workbook(tmp_path / "in" / f"单位{i:02d}.xlsx", str(i))
+    result = run_batch([tmp_path / "in"], tmp_path / "out", jobs=2)
+    assert len(calls) == 20 and len(result.results) == 20 and max(waited) <= 6
