@@ -534,7 +534,8 @@ def _previous_hash(previous: list[Path] | None, store: "ManifestStore") -> str:
     for p in previous or []:
         h, signature = cached_hash(p, known.get(str(p)))
         now[str(p)] = {"stamp": {"workbook": h}, "stat": signature, "result": {"workbook": str(p)}}
-    store.previous = now
+    if now != known:
+        store.previous, store.dirty = now, True
     return hashlib.sha256("".join(e["stamp"]["workbook"] for e in now.values()).encode()).hexdigest()
 
 
@@ -763,7 +764,9 @@ class ManifestStore:
         self.units: dict[str, dict] = manifest.get("units", {})
         self.previous: dict[str, dict] = manifest.get("previous", {})  # last year's workbooks' hashes
         self._journal = None
+        self.dirty = False  # anything recorded since manifest.json was written
         if self._replay():  # a killed run's journal: folded in now, so the journal never grows across runs
+            self.dirty = True
             self.compact()
 
     def _replay(self) -> bool:
@@ -786,6 +789,7 @@ class ManifestStore:
         return True
 
     def _append(self, record: dict) -> None:
+        self.dirty = True
         if self._journal is None:
             try:
                 self._journal = open(self.out_root / JOURNAL, "ab")
@@ -818,9 +822,12 @@ class ManifestStore:
             self._journal = None
 
     def compact(self) -> None:
-        """manifest.json rewritten once with every unit; the journal is then no longer needed."""
+        """manifest.json rewritten once with every unit (when anything changed); the journal is then
+        no longer needed."""
         self.close()
-        _save_manifest(self.out_root, self.units, self.previous)
+        if self.dirty or not (self.out_root / MANIFEST).exists():
+            _save_manifest(self.out_root, self.units, self.previous)
+            self.dirty = False
         with contextlib.suppress(FileNotFoundError):
             (self.out_root / JOURNAL).unlink()
 

@@ -62,15 +62,19 @@ def fake(monkeypatch):
 # ------------------------------------------------------------------ stat cache
 
 def test_unchanged_workbooks_are_not_unzipped_again(tmp_path, fake):
-    """A no-change re-run reuses each stored hash: no workbook is opened, none regenerated."""
+    """A no-change re-run reuses each stored hash: no workbook is opened, none regenerated, and
+    manifest.json is left as it is."""
     calls, hashed = fake
     for name in ("甲", "乙", "丙"):
         tiny_workbook(tmp_path / "in" / f"{name}.xlsx", name)
     run_batch([tmp_path / "in"], tmp_path / "out", jobs=1)
     assert sorted(hashed) == ["丙.xlsx", "乙.xlsx", "甲.xlsx"] and len(calls) == 3
     calls.clear(), hashed.clear()
+    manifest = (tmp_path / "out" / batch.MANIFEST).stat()
     again = run_batch([tmp_path / "in"], tmp_path / "out", jobs=1)
     assert again.skipped == 3 and calls == [] and hashed == []
+    after = (tmp_path / "out" / batch.MANIFEST).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (manifest.st_ino, manifest.st_mtime_ns)  # nothing to write: not rewritten
 
 
 def test_touched_workbook_is_hashed_once_and_not_regenerated(tmp_path, fake):
