@@ -247,15 +247,16 @@ def measure_batch(args: list[str], out: Path) -> dict:
     tail = JournalTail(out)
     log = out / "generate.log"
     log_start = log.stat().st_size if log.exists() else 0
-    peak = 0
+    peak = main_peak = 0
     start_wall = time.time()
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def sample():
-        nonlocal peak
+        nonlocal peak, main_peak
         while proc.poll() is None:
             peak = max(peak, _tree_rss_kb(proc.pid))
+            main_peak = max(main_peak, _rss_kb(proc.pid))
             tail.poll()
             time.sleep(0.02)
 
@@ -269,8 +270,17 @@ def measure_batch(args: list[str], out: Path) -> dict:
         f.seek(log_start)
         logged = f.read().decode("utf-8", "replace")
     writes = {m.group(1): float(m.group(2)) for m in re.finditer(r"(?:写入 |，)(\S+?) 用时 ([\d.]+) 秒", logged)}
-    return {"wall": wall, "peak": peak / 1024, "rc": proc.returncode, "times": tail.times, "start": start_wall,
-            "writes": writes}
+    return {"wall": wall, "peak": peak / 1024, "main_peak": main_peak / 1024, "rc": proc.returncode,
+            "times": tail.times, "start": start_wall, "writes": writes}
+
+
+def _rss_kb(pid: int) -> int:
+    """RSS of one process (the batch's main process: what grows with the number of units)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0
 
 
 def windows(times: list[float], start: float, size: int = 500) -> list[float]:
@@ -308,7 +318,7 @@ def province(a) -> None:
     window = a.window
 
     def report(name: str, m: dict, units: int) -> None:
-        print(line(name, units, m["wall"], m["peak"]), f"exit {m['rc']}")
+        print(line(name, units, m["wall"], m["peak"]), f"(main process {m['main_peak']:.1f} MB)", f"exit {m['rc']}")
         w = windows(m["times"], m["start"], window)
         if w:
             print(f"    s/unit per {window} finished: " + " ".join(f"{x:.3f}" for x in w)
