@@ -203,6 +203,7 @@ class Job:
     old_data: Path | None = None  # the data JSON of the last good report, for the change report
     selfeval: bool = True  # also the 绩效自评报告 the workbook asks for
     unit_level: bool = False  # a unit of a 部门 folder (its 本级 gets a 单位决算; see consolidate.py)
+    signature: list[int] | None = None  # the workbook's `file_signature` when it was hashed
 
 
 def key_figures(acc) -> dict[str, str]:
@@ -575,8 +576,8 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
             continue
         files = (entry or {}).get("result", {}).get("files") or (entry or {}).get("result", {}).get("last_good_files") or []
         old_data = next((Path(f) for f in files if f.endswith(".数据.json")), None)
-        job = Job(workbook, rel, out_dir, force, None, old_data, selfeval, unit_level)
-        todo.append((job, stamp | {"stat": signature}))
+        job = Job(workbook, rel, out_dir, force, None, old_data, selfeval, unit_level, signature)
+        todo.append((job, stamp))
     if previous and todo:  # reading last year's workbooks only when a unit is generated
         from .previous import PreviousIndex
 
@@ -591,15 +592,13 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
         results.append(result)
         if result.get("traceback"):
             log.error("%s\n%s", job.workbook, result["traceback"])
-        stamp = dict(stamp)
-        signature = stamp.pop("stat")
         if result["status"] != "错误" or result.get("files") or result.get("cacheable"):
             kept = units.get(str(job.relative), {}).get("result", {})
             last_good = kept.get("files") or kept.get("last_good_files")
             if result["status"] == "错误" and not result.get("files") and last_good:
                 # the last good report stays on disk; the next good run is compared with it
                 result = result | {"last_good_files": last_good}
-            store.put(str(job.relative), {"stamp": stamp, "stat": signature,
+            store.put(str(job.relative), {"stamp": stamp, "stat": job.signature,
                                           "result": {k: v for k, v in result.items() if k != "traceback"}}, ran=True)
         else:
             store.drop(str(job.relative))  # a unit finished but not yet in the journal when killed is redone
