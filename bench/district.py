@@ -62,11 +62,15 @@ def scaled(data, factor: Decimal):
     return data
 
 
-def unit_data(i: int, rng: random.Random, scale: bool = True) -> dict:
+KINDS = ["anju", "yanjiang", "welfare"]
+
+
+def unit_data(i: int, rng: random.Random, scale: bool = True, kind: str | None = None) -> dict:
     """A unit of realistic variety. `scale=False`: the sample's own amounts (scaled, the 绩效自评
     scores no longer agree with the tables: SELF-TOTAL/SELF-SCORE 错误, and the unit gets no
-    绩效自评报告)."""
-    kind = rng.choice(["anju", "yanjiang", "welfare"])
+    绩效自评报告). `kind`: which sample (default: drawn at random)."""
+    drawn = rng.choice(KINDS)
+    kind = kind or drawn
     data = copy.deepcopy(getattr(build_samples, kind)())
     factor = Decimal(rng.randint(2, 40)) / 8
     if scale:
@@ -201,7 +205,7 @@ def build_province(folder: Path, n: int, flat: int, distinct: int = 6, seed: int
     rng = random.Random(seed)
     templates = []
     for i in range(distinct):
-        data = unit_data(i, rng, scale=False)
+        data = unit_data(i, rng, scale=False, kind=KINDS[i % len(KINDS)])  # each kind in turn
         path = write_workbook(folder.parent / "templates" / f"样板{i + 1}.xlsx", data)
         templates.append(Template(path, data))
     paths = []
