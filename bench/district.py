@@ -66,14 +66,15 @@ KINDS = ["anju", "yanjiang", "welfare"]
 
 
 def unit_data(i: int, rng: random.Random, scale: bool = True, kind: str | None = None) -> dict:
-    """A unit of realistic variety. `scale=False`: the sample's own amounts (scaled, the 绩效自评
-    scores no longer agree with the tables: SELF-TOTAL/SELF-SCORE 错误, and the unit gets no
-    绩效自评报告). `kind`: which sample (default: drawn at random)."""
+    """A unit of realistic variety: amounts scaled, except in a unit that picks a 绩效自评 评分表
+    (its scores are computed from the amounts with fixed thresholds, so a scaled copy would no
+    longer agree with the scores typed: SELF-TOTAL 错误 and no 绩效自评报告, i.e. less work than a
+    real unit). `scale=False`: never scaled. `kind`: which sample (default: drawn at random)."""
     drawn = rng.choice(KINDS)
     kind = kind or drawn
     data = copy.deepcopy(getattr(build_samples, kind)())
     factor = Decimal(rng.randint(2, 40)) / 8
-    if scale:
+    if scale and not (data.get("selfeval") or {}).get("overall_template"):
         data = scaled(data, factor)
     data["unit"]["name"] = f"示范区第{i + 1:03d}号单位（{ {'anju': '社保', 'yanjiang': '人社', 'welfare': '福利'}[kind] }）"
     data["unit"]["code"] = f"U{i + 1:04d}"
