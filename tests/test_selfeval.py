@@ -10,7 +10,7 @@ from docx import Document
 from generator.check import RULES
 from generator.errors import CheckFailed
 from generator.pipeline import generate, load
-from generator.selfeval import Figure, Figures, apply, evaluate_selfeval, templates
+from generator.selfeval import Figure, Figures, apply, templates
 
 from conftest import SAMPLES
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 
 from generator.sentences import (change, compared, completion, count_items, reason_clause, share_items, share_list,
                                  share_of, versus_budget, versus_prior)
