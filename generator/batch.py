@@ -900,12 +900,15 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
                {0: xs.BOLD} | dict.fromkeys(range(9, 9 + len(FIGURE_COLUMNS)), xs.BOLD_MONEY))
 
         issues = book.sheet("问题清单", dict(enumerate((30, 24, 16, 6, 28, 90), start=1)), freeze="A2")
-        n = sum(len(r.get("findings") or []) or bool(r.get("message")) for r in results)
+        # a unit that failed without findings (an unreadable file, a crash) is listed with its message; the
+        # message of a good result (a 部门's note, a 绩效自评报告 left out) is no 错误
+        unreadable = [r for r in results if r["status"] == "错误" and r.get("message") and not r.get("findings")]
+        n = sum(len(r.get("findings") or []) for r in results) + len(unreadable)
         issues.filter = f"A1:F{max(n + 1, 2)}"
         issues.row(["工作簿", "单位名称", "规则", "级别", "位置", "说明"], dict.fromkeys(range(6), xs.BOLD))
         for r in results:
             entries = r.get("findings") or []
-            if r.get("message") and not entries:
+            if any(r is u for u in unreadable):
                 entries = [{"rule": "FILE", "severity": ERROR, "ref": r["relative"], "message": r["message"]}]
             for f in entries:
                 issues.row([v if v != "" else None for v in (r["relative"], r.get("unit", ""), f["rule"], f["severity"],

@@ -210,6 +210,8 @@ def test_district_batch_generates_units_and_the_department_once_more(tmp_path):
     assert total[9] == pytest.approx(870 + 210 + 120 + welfare)  # units only: the 部门 row is not added again
     dept_row = next(r for r in rows if r[0] == dept_key)
     assert dept_row[9] == 1130 and "不计入全区合计" in dept_row[8]
+    issues = list(load_workbook(out / "汇总.xlsx")["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert not [r for r in issues if r[3] == "错误"]  # the 部门's note is no 错误 (it was listed as FILE 错误)
 
     center = build_samples.marriage_center()
     center["unit"]["staff_actual"] = 7
