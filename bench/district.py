@@ -40,6 +40,7 @@ import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -97,11 +98,8 @@ def _tree_rss_kb(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
+        total += _rss_kb(p)
         try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     stack += [int(c) for c in f.read().split()]
@@ -110,24 +108,34 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def measure(args: list[str]) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS of the process tree in MB, exit status) of one command."""
-    peak = 0
+def run_sampled(args: list[str], sample: Callable[[int], None]) -> tuple[float, int]:
+    """(wall seconds, exit status) of one command, calling `sample(pid)` every 20 ms while it runs."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def sample():
-        nonlocal peak
+    def loop():
         while proc.poll() is None:
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            sample(proc.pid)
             time.sleep(0.02)
 
-    sampler = threading.Thread(target=sample)
+    sampler = threading.Thread(target=loop)
     sampler.start()
     proc.wait()
     wall = time.perf_counter() - start
     sampler.join()
-    return wall, peak / 1024, proc.returncode
+    return wall, proc.returncode
+
+
+def measure(args: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS of the process tree in MB, exit status) of one command."""
+    peak = 0
+
+    def sample(pid: int) -> None:
+        nonlocal peak
+        peak = max(peak, _tree_rss_kb(pid))
+
+    wall, rc = run_sampled(args, sample)
+    return wall, peak / 1024, rc
 
 
 def line(name: str, units: int, wall: float, peak: float) -> str:
@@ -255,29 +263,21 @@ def measure_batch(args: list[str], out: Path) -> dict:
     peak = main_peak = 0
     main_cpu = 0.0
     start_wall = time.time()
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def sample():
+    def sample(pid: int) -> None:
         nonlocal peak, main_peak, main_cpu
-        while proc.poll() is None:
-            peak = max(peak, _tree_rss_kb(proc.pid))
-            main_peak = max(main_peak, _rss_kb(proc.pid))
-            main_cpu = max(main_cpu, _cpu_seconds(proc.pid))
-            tail.poll()
-            time.sleep(0.02)
+        peak = max(peak, _tree_rss_kb(pid))
+        main_peak = max(main_peak, _rss_kb(pid))
+        main_cpu = max(main_cpu, _cpu_seconds(pid))
+        tail.poll()
 
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    proc.wait()
-    wall = time.perf_counter() - start
-    sampler.join()
+    wall, rc = run_sampled(args, sample)
     tail.close()
     with open(log, "rb") as f:
         f.seek(log_start)
         logged = f.read().decode("utf-8", "replace")
     writes = {m.group(1): float(m.group(2)) for m in re.finditer(r"(?:写入 |，)(\S+?) 用时 ([\d.]+) 秒", logged)}
-    return {"wall": wall, "peak": peak / 1024, "main_peak": main_peak / 1024, "main_cpu": main_cpu, "rc": proc.returncode,
+    return {"wall": wall, "peak": peak / 1024, "main_peak": main_peak / 1024, "main_cpu": main_cpu, "rc": rc,
             "times": tail.times, "start": start_wall, "writes": writes}
 
 
@@ -292,7 +292,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def _rss_kb(pid: int) -> int:
-    """RSS of one process (the batch's main process: what grows with the number of units)."""
+    """RSS of one process, from /proc (0 once it is gone)."""
     try:
         with open(f"/proc/{pid}/status") as f:
             return next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)

@@ -14,6 +14,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .sheets import column_letter
+
 # the styles (index into cellXfs below)
 PLAIN, BOLD, MONEY, BOLD_MONEY, GREEN, YELLOW, RED, WHITE = range(8)
 FILL = {"成功": GREEN, "警告": YELLOW, "错误": RED}
@@ -39,14 +41,6 @@ STYLES = (
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML cannot hold
-
-
-def column_letter(n: int) -> str:
-    letters = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
 
 def _text(value: str) -> str:

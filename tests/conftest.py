@@ -18,6 +18,7 @@ def isolated_home(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- workbooks and reports
 
+import contextlib  # noqa: E402
 import copy  # noqa: E402
 import sys  # noqa: E402
 from decimal import Decimal as D  # noqa: E402
@@ -96,12 +97,20 @@ def sample_reports(tmp_path_factory):
     from generator.pipeline import generate
 
     out = tmp_path_factory.mktemp("sample-reports")
-    with pytest.MonkeyPatch.context() as mp:  # what the autouse isolated_home does for each test
-        for name in ("home", "mplconfig"):
-            (out / name).mkdir()
-        mp.setenv("HOME", str(out / "home"))
-        mp.setenv("MPLCONFIGDIR", str(out / "mplconfig"))
+    with home_under(out):
         return {p.name: generate(p, out / "reports") for p in sorted(SAMPLES.glob("*.xlsx"))}
+
+
+@contextlib.contextmanager
+def home_under(base: Path):
+    """For a session fixture: what the autouse `isolated_home` does for each test (HOME and
+    MPLCONFIGDIR in fresh folders under `base`), for as long as the block runs."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("home", "mplconfig"):
+            (base / name).mkdir()
+        mp.setenv("HOME", str(base / "home"))
+        mp.setenv("MPLCONFIGDIR", str(base / "mplconfig"))
+        yield
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -117,3 +126,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         reasons[reason] = reasons.get(reason, 0) + 1
     for reason, n in reasons.items():
         terminalreporter.write_line(f"跳过 {n} 项：{reason}")
+
+
+def inline_pool(sizes: list[int] | None = None):
+    """A stand-in for batch's ProcessPoolExecutor that runs each job at once in this process
+    (recording in `sizes` the number of workers each pool was asked for)."""
+    from concurrent.futures import Future
+
+    class InlinePool:
+        def __init__(self, max_workers, initializer=None, initargs=()):
+            if sizes is not None:
+                sizes.append(max_workers)
+
+        def submit(self, fn, *args):
+            f = Future()
+            f.set_result(fn(*args))
+            return f
+
+        def shutdown(self, *a, **k):
+            pass
+
+    return InlinePool

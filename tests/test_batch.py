@@ -17,7 +17,7 @@ from generator.batch import run_batch
 from generator.cli import main
 from generator.workbook import write_workbook
 
-from conftest import MINIMAL, SAMPLES
+from conftest import MINIMAL, SAMPLES, home_under
 
 
 def _build_district(root, minimal_data):
@@ -46,11 +46,7 @@ def first_run(tmp_path_factory):
 
     Read it only; a test that goes on from there takes its own copy (`after_first_run`)."""
     base = tmp_path_factory.mktemp("batch-first-run")
-    with pytest.MonkeyPatch.context() as mp:  # what the autouse isolated_home does for each test
-        for name in ("home", "mplconfig"):
-            (base / name).mkdir()
-        mp.setenv("HOME", str(base / "home"))
-        mp.setenv("MPLCONFIGDIR", str(base / "mplconfig"))
+    with home_under(base):
         root = _build_district(base / "district", copy.deepcopy(MINIMAL))
         result = run_batch([root], base / "out", jobs=1)
     return root, base / "out", result

@@ -33,7 +33,7 @@ from generator.cli import main
 from generator.errors import WorkbookError
 from generator.pipeline import load
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, inline_pool
 
 ANJU = SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx"
 UNIT_SHEET = "xl/worksheets/sheet2.xml"  # 单位信息, the first sheet the reader reads
@@ -521,23 +521,8 @@ def test_workers_die_with_the_batch(good, tmp_path, sig):
 
 def test_pool_never_larger_than_the_work(good, tmp_path, monkeypatch):
     """`--jobs 32` with two workbooks starts two workers."""
-    from concurrent.futures import Future
-
     started = []
-
-    class Recording:
-        def __init__(self, max_workers, initializer=None, initargs=()):
-            started.append(max_workers)
-
-        def submit(self, fn, *args):
-            f = Future()
-            f.set_result(fn(*args))
-            return f
-
-        def shutdown(self, *a, **k):
-            pass
-
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", inline_pool(started))
     folder = tmp_path / "区县"
     folder.mkdir()
     for name in ("甲.xlsx", "乙.xlsx"):

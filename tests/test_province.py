@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 from generator import batch
 from generator.batch import run_batch
 
+from conftest import inline_pool
+
 OLD = time.time() - 3600  # file times well before the run: outside the "racy" window
 
 
@@ -299,29 +301,15 @@ def test_previous_year_workbooks_are_read_only_when_a_unit_is_generated(tmp_path
 def test_only_a_few_units_per_worker_are_queued(tmp_path, fake, monkeypatch):
     """The pool gets a few jobs per worker at a time (waiting on 10,000 queued futures after every
     finished unit cost the main process time growing with the square of the units)."""
-    from concurrent.futures import Future
-
     calls, _ = fake
     waited = []
     real_wait = batch.wait
-
-    class Pool:
-        def __init__(self, max_workers, initializer=None, initargs=()):
-            pass
-
-        def submit(self, fn, *args):
-            f = Future()
-            f.set_result(fn(*args))
-            return f
-
-        def shutdown(self, *a, **k):
-            pass
 
     def wait(futures, return_when):
         waited.append(len(futures))
         return real_wait(futures, return_when=return_when)
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(batch, "ProcessPoolExecutor", inline_pool())
     monkeypatch.setattr(batch, "wait", wait)
     for i in range(20):
         tiny_workbook(tmp_path / "in" / f"单位{i:02d}.xlsx", str(i))
