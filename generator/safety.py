@@ -1,15 +1,16 @@
 """Look inside a workbook before parsing it: refuse what no real 决算 workbook looks like.
 
-Why: openpyxl builds everything it reads in memory. A 0.5 MB file can hold millions of
+Why: the parsers (calamine, lxml, openpyxl) build everything they read in memory. A 0.5 MB file can hold millions of
 shared strings, a 5 MB one a sheet of a million rows, and a "dimension" of A1:XFD1048576
 makes even a short sheet expand to 16384 columns per row; each costs minutes and a gigabyte.
 The zip directory and one streaming pass over the XML tell us all that in milliseconds, so a
 hostile or broken file is refused with one Chinese sentence before any parsing starts.
 
 The limits are far above the largest real workbook (the sample workbooks hold about 8,000
-cells in 0.5 MB of XML); README states them. `open_workbook` is the one way the program
-opens a workbook it was given: type by content (not by the file's extension), inspection,
-then openpyxl, whose every failure on a damaged file becomes a `WorkbookError`.
+cells in 0.5 MB of XML); README states them. `read_checked` is the one way the program
+takes in a workbook it was given: type by content (not by the file's extension), then
+inspection. The reader parses its bytes (sheets.py); `open_workbook` gives them to openpyxl
+(the check workbook, annotate.py), every failure on a damaged file becoming a `WorkbookError`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import zlib
 from pathlib import Path
 
 from .errors import WorkbookError
+from .sheets import column_number
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # the workbook file itself
 MAX_PART_BYTES = 16 * 1024 * 1024  # one XML part, unpacked
@@ -45,10 +47,7 @@ TOO_BIG = "；一份决算工作簿远小于此，请删除多余的工作表、
 
 
 def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.decode("ascii", "ignore").upper():
-        n = n * 26 + ord(ch) - 64
-    return n
+    return column_number(letters.decode("ascii", "ignore"))
 
 
 def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, patterns: dict[str, re.Pattern],

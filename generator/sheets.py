@@ -84,7 +84,6 @@ class Book:
 
         from .safety import damaged_part
 
-        self.name = name
         self.archive = zipfile.ZipFile(io.BytesIO(data))
         try:
             self.archive.getinfo("[Content_Types].xml")  # Excel and WPS refuse a package without it
