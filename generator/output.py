@@ -12,6 +12,7 @@ import contextlib
 import errno
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,3 +112,15 @@ def remove_litter(folder: Path, recursive: bool = False) -> int:
                 tmp.unlink()
                 removed += 1
     return removed
+
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: same input, same bytes
+
+
+def stable_member(name: str) -> zipfile.ZipInfo:
+    """A zip member of a .docx/.xlsx we write: fixed time and permissions, so that the file's
+    bytes depend on its content only; pictures stored (they are compressed already)."""
+    info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_STORED if name.endswith(".png") else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info

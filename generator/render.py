@@ -30,9 +30,8 @@ from .appendix import LANDSCAPE_WIDTH_MM, Cell, WordTable, appendix_tables, word
 from .attachments import attachment_tables
 from .accounts import Accounts
 from .narrative import ChartSpec, Report
-from .output import atomic_write, remove_litter
+from .output import atomic_write, remove_litter, stable_member
 
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CHART_WIDTH = Mm(150)
 FORBIDDEN_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
@@ -259,17 +258,14 @@ def _set_alt_texts(doc, specs: list[ChartSpec]) -> None:
 
 
 class _FixedZipWriter:
-    """python-docx's zip writer, with fixed timestamps and permissions (the only thing that
-    differed between runs) and pictures stored (they are compressed already)."""
+    """python-docx's zip writer, writing `stable_member`s (the time stamps were the only thing
+    that differed between runs)."""
 
     def __init__(self, file):
         self._zipf = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED)
 
     def write(self, pack_uri, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=FIXED_ZIP_TIME)
-        info.compress_type = zipfile.ZIP_STORED if info.filename.endswith(".png") else zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        self._zipf.writestr(info, blob)
+        self._zipf.writestr(stable_member(pack_uri.membername), blob)
 
     def close(self) -> None:
         self._zipf.close()

@@ -555,6 +555,8 @@ def _stable_bytes(wb: Workbook) -> bytes:
     import re
     import zipfile
 
+    from .output import stable_member
+
     buf = io.BytesIO()
     wb.save(buf)
     src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
@@ -564,8 +566,5 @@ def _stable_bytes(wb: Workbook) -> bytes:
             content = src.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + STABLE_TIME.encode(), content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, content)
+            dst.writestr(stable_member(info.filename), content)
     return out.getvalue()

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from .output import stable_member
 from .sheets import column_letter
 
 # the styles (index into cellXfs below)
@@ -50,9 +51,7 @@ def _text(value: str) -> str:
 class Sheet:
     def __init__(self, book: "Book", title: str, widths: dict[int, float], freeze: str | None):
         self.book, self.title, self.rows, self.filter = book, title, 0, None
-        info = zipfile.ZipInfo(f"xl/worksheets/sheet{len(book.sheets) + 1}.xml", date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        self.out = book.zip.open(info, "w")
+        self.out = book.zip.open(stable_member(f"xl/worksheets/sheet{len(book.sheets) + 1}.xml"), "w")
         head = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS} xmlns:r="{_R}">',
                 "<sheetViews><sheetView workbookViewId=\"0\">"]
         if freeze:
@@ -126,9 +125,7 @@ class Book:
             self.zip.close()
 
     def _put(self, name: str, text: str) -> None:
-        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        self.zip.writestr(info, text.encode("utf-8"))
+        self.zip.writestr(stable_member(name), text.encode("utf-8"))
 
     def _finish(self) -> None:
         if self.sheets:
