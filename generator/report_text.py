@@ -241,20 +241,27 @@ def _limit_memory() -> None:
         pass
 
 
-def _join_lines(lines: list[str]) -> list[str]:
-    """Lines of a PDF page as paragraphs: a line ends its paragraph when it ends a sentence or is a heading."""
+SPACE_BY_CJK = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
+
+
+def _join_lines(lines: list[dict]) -> list[str]:
+    """Lines of a PDF page as paragraphs: a line that reaches the right margin runs on into the next;
+    a shorter one (or one ending a sentence) ends its paragraph. Spaces beside Chinese characters are
+    the PDF's spacing, not the report's text."""
+    if not lines:
+        return []
+    margin = max(l["x1"] for l in lines)
     out: list[str] = []
     current = ""
     for line in lines:
-        line = line.strip()
-        if not line:
+        text = SPACE_BY_CJK.sub("", line["text"]).strip()
+        if not text or re.fullmatch(r"[—\-－\s\d]+", text):  # a page number
             continue
-        starts_new = is_heading(line) or re.match(r"^([（(]?图\s*\d+|附表\s*\d+|单位：)", line)
-        if current and starts_new:
-            out.append(current)
-            current = ""
-        current += line
-        if current.endswith(("。", "：", ":")) or is_heading(current) or re.match(r"^([（(]?图\s*\d+|附表\s*\d+|单位：)", current):
+        size = max(line.get("bottom", 0) - line.get("top", 0), 8)
+        current += text
+        short_by = margin - line["x1"]
+        ends = text.endswith(("。", "：", ":", "）", ")")) or is_heading(current)
+        if short_by > 6 * size or (ends and short_by > 1.5 * size):
             out.append(current)
             current = ""
     if current:
@@ -279,15 +286,15 @@ def _pdf_pages(data: bytes) -> tuple[int, list[tuple[list[str], list[list[list[s
                 x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
                 return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
-            text = page.filter(outside).extract_text() or ""
+            lines = page.filter(outside).extract_text_lines(return_chars=False)
             tables = []
             titles = []
             for t in found:
-                rows = [[(c or "").replace("\n", "").strip() for c in row] for row in t.extract()]
+                rows = [[SPACE_BY_CJK.sub("", (c or "").replace("\n", "")).strip() for c in row] for row in t.extract()]
                 tables.append(rows)
                 above = page.crop((0, max(0, t.bbox[1] - 60), page.width, t.bbox[1])).extract_text() or ""
                 titles.append(above)
-            pages_out.append((text.splitlines(), tables, titles))
+            pages_out.append((_join_lines(lines), tables, titles))
             page.close()
     return n, pages_out
 
@@ -325,10 +332,11 @@ def read_pdf(data: bytes, name: str) -> ReportText:
     tables: list[PrintedTable] = []
     chars = 0
     for number, (lines, page_tables, titles) in enumerate(pages, 1):
-        for text in _join_lines(lines):
+        for text in lines:
             chars += len(text)
             paras.append(Para(len(paras), text, f"第{number}页"))
         for rows, above in zip(page_tables, titles):
+            above = SPACE_BY_CJK.sub("", above)
             title = next((l.strip() for l in reversed(above.splitlines()) if re.match(r"^附表\s*\d+", l.strip())), "")
             if not title and tables and not rows[0:1] == [[]]:
                 title = ""  # a table continued from the page before keeps no title

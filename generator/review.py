@@ -45,7 +45,7 @@ QUANTITIES: dict[str, list[str]] = {
     "项目支出": [r"(?<![拨款])项目支出"],
     "人员经费": [r"人员经费"],
     "公用经费": [r"(?<!日常)公用经费"],
-    "“三公”经费": [r"[“\"]三公[”\"]经费财政拨款支出", r"[“\"]三公[”\"]经费支出", r"[“\"]三公[”\"]经费财政拨款(?=支出决算)"],
+    "“三公”经费": [r"[“\"]三公[”\"]经费财政拨款支出", r"[“\"]三公[”\"]经费支出", r"[“\"]三公[”\"]经费财政拨款(?=支出决算|年初)"],
     "因公出国（境）费": [r"因公出国[（(]境[)）](?:经)?费(?:用)?", r"因公出国[（(]境[)）](?=支出)"],
     "公务用车购置及运行维护费": [r"公务用车购置及运行(?:维护)?费"],
     "公务用车购置费": [r"公务用车购置(?:费|支出)(?!及)"],
@@ -793,12 +793,9 @@ class Checker:
                              (first[1].where,), (para.index, first[1].index), ((para.index, pos),))
 
     def numbering(self) -> None:
-        for kind, pattern in (("图", r"^[（(]?图\s*(\d+)\s*[：:　\s]"), ("附表", r"^附表\s*(\d+)(?!\d)[　\s、.．：:]")):
+        for kind, pattern in (("图", r"(?:^|[（(])图\s*(\d+)\s*[：:　]"), ("附表", r"^附表\s*(\d+)(?!\d)[　\s、.．：:]")):
             last: tuple[int, Para] | None = None
-            for para in self.report.paras:
-                m = re.match(pattern, para.text.strip())
-                if not m:
-                    continue
+            for para, m in ((p, m) for p in self.report.paras for m in re.finditer(pattern, p.text.strip())):
                 n = int(m.group(1))
                 if last is not None and n != last[0] + 1:
                     what = "重复" if n == last[0] else "跳号" if n > last[0] else "顺序颠倒"
