@@ -58,11 +58,22 @@ QUANTITIES: dict[str, list[str]] = {
     "政府采购服务支出": [r"政府采购服务支出"],
     "授予中小企业合同金额": [r"授予中小企业合同金额"],
     "授予小微企业合同金额": [r"授予小微企业合同金额"],
-    "国内公务接待费": [r"国内公务接待(?:费|支出)"],
-    "外事接待费": [r"外事接待(?:费|支出)"],
+    "国内公务接待费": [r"国内公务接待(?:费|支出)", r"国内公务接待\d+批次[、，,]\s*\d+人次[，,]\s*(?:共计)?(?=支出)"],
+    "外事接待费": [r"外事接待(?:费|支出)", r"外事接待\d+批次[、，,]\s*\d+人次?[，,]\s*(?:共计)?(?=支出)"],
     "政府性基金预算财政拨款支出": [r"政府性基金预算(?:财政)?拨款支出"],
     "国有资本经营预算财政拨款支出": [r"国有资本经营预算(?:财政)?拨款支出"],
 }
+# a total and its parts, as every layout defines them: the parts stated never exceed the total, and add up to it
+# when all are stated
+PARTS: dict[str, tuple[str, ...]] = {
+    "“三公”经费": ("因公出国（境）费", "公务用车购置及运行维护费", "公务接待费"),
+    "公务用车购置及运行维护费": ("公务用车购置费", "公务用车运行维护费"),
+    "公务接待费": ("国内公务接待费", "外事接待费"),
+    "政府采购支出总额": ("政府采购货物支出", "政府采购工程支出", "政府采购服务支出"),
+    "一般公共预算财政拨款基本支出": ("人员经费", "公用经费"),
+    "本年支出合计": ("基本支出", "项目支出"),  # with 上缴上级、经营、对附属单位补助 when a unit has them: only "not above"
+}
+ALL_PARTS_EXCEPT = {"本年支出合计"}  # totals whose listed parts are not all of them
 BUDGET = "预算："  # key prefix of a budget figure (from the 三公 table or a sentence)
 CLASS = "类："
 ITEM = "科目："
@@ -485,6 +496,7 @@ class Checker:
         self.shares(stated + printed)
         self.rates(stated + printed)
         self.budget_rates(printed)
+        self.parts(stated + printed)
         self.three_public_changes()
         self.glossary(stated + printed)
         self.years()
@@ -700,6 +712,39 @@ class Checker:
             elif re.match(r"[，,]?\s*决算数大于(?:年初)?预算数", tail) and p <= HUNDRED:
                 self.add("R05", ERROR, para.where, f"“{quote}”写完成预算 {m.group('p')}%，又写决算数大于预算数", (), (para.index,),
                          ((para.index, pos),))
+
+    def parts(self, statements: list[Statement]) -> None:
+        """A total against its parts as the text states them (each part's figure as most places print it)."""
+        values = _consensus(statements)
+        text: dict[str, Statement] = {}
+        for s in statements:
+            if s.source == "正文":
+                text.setdefault(s.key, s)
+        for total, parts in PARTS.items():
+            if total not in values:
+                continue
+            stated = [p for p in parts if p in values]
+            if not stated:
+                continue
+            whole = values[total]
+            got = sum((values[p] for p in stated), Decimal(0))
+            complete = len(stated) == len(parts) and total not in ALL_PARTS_EXCEPT
+            slack = CENT * len(stated)
+            if got - whole > slack or (complete and abs(got - whole) > slack):
+                t = text.get(total)
+                places = [text[p] for p in stated if p in text]
+                anchor = t or (places[0] if places else None)
+                if anchor is None:
+                    continue
+                self.add("R03", ERROR, anchor.where,
+                         f"{total} {fig(whole)}万元，其组成部分" + "、".join(f"{p} {fig(values[p])}万元" for p in stated)
+                         + f" 合计 {fig(got)}万元" + ("，不等于总数" if complete else "，超过了总数"),
+                         tuple(s.where for s in places if s is not anchor),
+                         tuple(s.para for s in [anchor, *places]), ())
+            elif complete and got != whole:
+                t = text.get(total)
+                if t is not None:
+                    self.add("R03", HINT, t.where, f"{total} {fig(whole)}万元，其组成部分合计 {fig(got)}万元（舍入差异）", (), (t.para,))
 
     def three_public_changes(self) -> None:
         """The change of the “三公” total against the changes of its three items as the text states them."""

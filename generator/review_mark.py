@@ -20,6 +20,7 @@ def write_marked(report: Path, review: Review, out: Path) -> Path | None:
     """Write the marked copy to `out`; None when nothing is to be marked."""
     from docx import Document
     from docx.enum.text import WD_COLOR_INDEX
+    from docx.oxml.ns import qn
 
     from .render import docx_bytes
 
@@ -38,7 +39,8 @@ def write_marked(report: Path, review: Review, out: Path) -> Path | None:
         for run in runs:
             run.font.highlight_color = colour
         text = "\n".join(f"[{f.rule}] {f.severity}：{f.message}" for f in findings)
-        doc.add_comment(runs, text=text, author=AUTHOR, initials="核")
+        comment = doc.add_comment(runs, text=text, author=AUTHOR, initials="核")
+        comment._comment_elm.attrib.pop(qn("w:date"), None)  # no time stamp: the same report gives the same bytes
     data = docx_bytes(doc)
     with atomic_write(out) as tmp:
         tmp.write_bytes(data)
