@@ -267,7 +267,7 @@ class Reader:
         for m in self.SHARE.finditer(sentence):
             name = re.sub(r"^(其中|主要用于以下方面|主要用于|按支出功能分类|具体情况如下)?[:：]?", "", m.group("name")).strip()
             items.append((name, in_wan(m.group("num"), m.group("unit")), m.group("num") + (m.group("unit") or ""),
-                          Decimal(m.group("p")), m.group("p") + "%", offset + m.start("p")))
+                          Decimal(m.group("p")), m.group("p") + "%", offset + m.start("p"), offset + m.start("num")))
             self.read_spans.setdefault(para.index, []).append((offset + m.start("num"), offset + m.end("num")))
         if not items:
             return
@@ -575,18 +575,19 @@ class Checker:
         values = _consensus(statements)
         chart_shares = {s.key: s for s in self.chart_statements()}
         for para, sentence, offset, items, total in self.reader.shares:
-            amounts = sum((a for _, a, _, _, _, _ in items), Decimal(0))
+            amounts = sum((it[1] for it in items), Decimal(0))
             if total is None:
                 subject = next((k for k, p in _subject_only() if p.search(sentence[:sentence.find(items[0][0])])), None)
                 total = values.get(subject) if subject else None
                 if total is None and len(items) >= 2:
                     total = amounts
-            for name, amount, text, p, ptext, pos in items:
+            for name, amount, text, p, ptext, pos, numpos in items:
+                mine = ((para.index, pos), (para.index, numpos))
                 chart = chart_shares.get("占比：" + norm_name(name))
                 if chart is not None and abs(chart.value - p) > Decimal("0.01") + _half(decimals(ptext[:-1])):
                     self.add("R03", ERROR, para.where,
                              f"“{short(sentence)}”写{name}占 {ptext}，{chart.where}为 {chart.text}（图表数据与正文不一致）",
-                             (chart.where,), (para.index,), ((para.index, pos),))
+                             (chart.where,), (para.index,), mine)
                 if total is None:
                     continue
                 if amount == 0 and p == 0 and total != 0:
@@ -596,24 +597,24 @@ class Checker:
                 if total == 0:
                     self.add("R04", ERROR, para.where,
                              f"“{short(sentence)}”写{name}占 {ptext}，但总数为 0：0/0 不是百分比，应写“无此项支出”等", (),
-                             (para.index,), ((para.index, pos),))
+                             (para.index,), mine)
                     continue
                 expected = amount / total * HUNDRED
                 slack = _half(decimals(ptext[:-1])) + _half(2) * HUNDRED / total * 2
                 if abs(expected - p) > slack:
                     self.add("R03", ERROR, para.where,
                              f"“{short(sentence)}”写{name}{text}占 {ptext}，按所写数字 {fig(amount)}/{fig(total)} 应为 "
-                             f"{expected.quantize(CENT)}%", (), (para.index,), ((para.index, pos),))
+                             f"{expected.quantize(CENT)}%", (), (para.index,), mine)
                 elif abs(expected.quantize(CENT) - p) > 0 and decimals(ptext[:-1]) >= 2:
                     self.add("R03", HINT, para.where,
                              f"“{short(sentence)}”写{name}占 {ptext}，按所写数字应为 {expected.quantize(CENT)}%（舍入差异）",
-                             (), (para.index,), ((para.index, pos),))
+                             (), (para.index,), mine)
             if len(items) >= 2 and total and abs(amounts - total) <= Decimal("0.01") * len(items):
-                shares = sum((p for *_, p, _, _ in items), Decimal(0))
-                slack = sum(_half(decimals(pt[:-1])) for *_, pt, _ in items)
+                shares = sum((it[3] for it in items), Decimal(0))
+                slack = sum(_half(decimals(it[4][:-1])) for it in items)
                 if abs(shares - HUNDRED) > slack:
                     self.add("R03", ERROR, para.where, f"“{short(sentence)}”各项占比合计 {fig(shares)}%，不是 100%", (),
-                             (para.index,), tuple((para.index, it[5]) for it in items))
+                             (para.index,), tuple(f for it in items for f in ((para.index, it[5]), (para.index, it[6]))))
                 elif shares != HUNDRED:
                     self.add("R03", HINT, para.where, f"“{short(sentence)}”各项占比合计 {fig(shares)}%（舍入差异）", (),
                              (para.index,))
