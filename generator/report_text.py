@@ -335,11 +335,11 @@ def read_pdf(data: bytes, name: str) -> ReportText:
         for text in lines:
             chars += len(text)
             paras.append(Para(len(paras), text, f"第{number}页"))
-        for rows, above in zip(page_tables, titles):
+        for k, (rows, above) in enumerate(zip(page_tables, titles)):
             above = SPACE_BY_CJK.sub("", above)
             title = next((l.strip() for l in reversed(above.splitlines()) if re.match(r"^附表\s*\d+", l.strip())), "")
-            if not title and tables and not rows[0:1] == [[]]:
-                title = ""  # a table continued from the page before keeps no title
+            if not title and k == 0 and tables and tables[-1].title.startswith("附表"):
+                title = tables[-1].title  # the first table of a page continues the 附表 of the page before
             tables.append(PrintedTable(title, rows, f"{title or '表格'}（第{number}页）", max(len(paras) - 1, 0)))
     if pages and chars < 20 * max(1, min(len(pages), 5)) and not tables:
         raise ReportError(f"“{name}”没有文字层（可能是扫描件），无法核对；请提供由 Word 导出的 PDF 或 .docx")

@@ -192,16 +192,20 @@ def _class_names() -> list[str]:
 @cache
 def _class_statement() -> re.Pattern:
     alts = "|".join(re.escape(n.removesuffix("支出")) for n in _class_names())
-    return re.compile(rf"(?<![\u4e00-\u9fa5])(?P<name>{alts})(?:支出)?(?:[（(]类[)）])?(?:支出)?(?:决算数|决算)?(?:为)?{AMOUNT}{NOT_A_COUNT}")
+    return re.compile(rf"(?<![\u4e00-\u9fa5])(?P<name>{alts})(?:支出)?(?:[（(]类[)）])?(?:支出)?(?:[：:]\s*)?"
+                      rf"(?:支出决算数为|支出决算为|支出决算数|支出决算|决算数为|决算为|决算数|决算)?(?:为)?{AMOUNT}{NOT_A_COUNT}")
 
 
-PATH = re.compile(r"(?P<path>(?:[^\s（()）：:；;，,。\d.、]{2,30}?\s*[（(](?:类|款|项)[)）]\s*){2,3})"
+PATH = re.compile(r"(?P<path>(?:[^\s（()）：:；;，,。\d.、]{2,30}?\s*[（(](?:类|款|项)[)）]\s*){2,3}(?:[^\s（()）：:；;，,。\d.、]{2,30}(?=[：:]))?)"
                   r"[：:\s]*" + BUDGET_CLAUSE + r"(?:\d{4}年)?(?:支出决算数为|支出决算为|支出决算数|支出决算|决算数为|决算为|支出)?(?:为)?" + AMOUNT)
 
 
 def path_key(path: str) -> str:
-    parts = re.findall(r"([^（()）]+?)\s*[（(](类|款|项)[)）]", path)
-    return ITEM + "|".join(norm_name(n) for n, _ in parts)
+    parts = [n for n, _ in re.findall(r"([^（()）]+?)\s*[（(](类|款|项)[)）]", path)]
+    tail = re.search(r"[)）]\s*([^（()）]+)$", path.strip())
+    if tail:  # "…（款）社会保险经办机构支出": the 项 written without its marker
+        parts.append(tail.group(1))
+    return ITEM + "|".join(norm_name(n) for n in parts)
 
 
 # ---------------------------------------------------------------- reading statements

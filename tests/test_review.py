@@ -270,3 +270,29 @@ def test_cli_bad_input_exit_1_without_traceback(tmp_path):
     run = _cli("核对", tmp_path / "扫描件.pdf", cwd=tmp_path)
     assert run.returncode == 1 and run.stderr.startswith("错误：") and "没有文字层" in run.stderr
     assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------- the web page
+
+
+def test_the_web_page_reviews_an_uploaded_report(references, tmp_path):
+    from generator import web
+
+    client = web.create_app({"WORK_DIR": tmp_path / "web", "JOBS": 1}).test_client()
+    front = client.get("/").get_data(as_text=True)
+    assert "核对一份决算说明" in front
+    csrf = re.search(r'name="csrf" value="([^"]+)"', front).group(1)
+    res = client.post("/review", data={"report": (io.BytesIO(references["2020"].read_bytes()), "雁江区2020.docx"),
+                                       "csrf": csrf}, content_type="multipart/form-data")
+    page = res.get_data(as_text=True)
+    assert res.status_code == 200 and "核对 雁江区2020.docx" in page and "截至2019年12月底" in page and "未核对的句子" in page
+    link = re.search(r'href="(/review/[^"]+)"', page).group(1)
+    marked = client.get(link)
+    assert marked.status_code == 200 and b"word/comments.xml" in marked.data
+    bad = client.post("/review", data={"report": (io.BytesIO(b"hello"), "通知.docx"), "csrf": csrf},
+                      content_type="multipart/form-data")
+    assert bad.status_code == 400 and "不是 Word 文档（.docx）或 PDF 文件" in bad.get_data(as_text=True)
+    assert client.get("/review/nothing-here").status_code == 404
+    foreign = web.create_app({"WORK_DIR": tmp_path / "web2", "JOBS": 1}).test_client()
+    assert foreign.post("/review", data={"report": (io.BytesIO(b"x"), "a.docx")},
+                        content_type="multipart/form-data").status_code == 400  # no token: refused by the guard
