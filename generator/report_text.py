@@ -12,20 +12,24 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GeneratorError
+from .safety import _scan as scan_part
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_PART_BYTES = 32 * 1024 * 1024  # one part of a .docx, unpacked
+MAX_PART_BYTES = 32 * 1024 * 1024  # one part of a .docx, unpacked (an image)
+MAX_XML_BYTES = 16 * 1024 * 1024  # one XML part, unpacked: a 40-page report's document.xml is under 1 MB
 MAX_TOTAL_BYTES = 128 * 1024 * 1024  # all parts of a .docx, unpacked (images included)
 MAX_PARTS = 3000
 MAX_PAGES = 300  # a 决算说明 with every 附件 has well under 150 pages
 MAX_PDF_SECONDS = 120
 MAX_PDF_MEMORY = 1536 * 1024 * 1024
-MAX_PARAGRAPHS = 20_000
+MAX_PARAGRAPHS = 50_000  # in the body and its tables' cells
 
+PARAGRAPH = re.compile(rb"<w:p[\s>/]")
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 
@@ -138,6 +142,16 @@ def _check_zip(data: bytes, name: str) -> zipfile.ZipFile:
     names = {i.filename for i in infos}
     if "word/document.xml" not in names:
         raise ReportError(f"“{name}”不是 Word 文档（.docx）")
+    for info in infos:
+        if info.filename.lower().endswith(".xml") and info.file_size > MAX_XML_BYTES:
+            raise ReportError(f"“{name}”中的“{info.filename}”解压后有 {info.file_size // 1024 // 1024} MB，"
+                              f"超过了 {MAX_XML_BYTES // 1024 // 1024} MB 的上限，不像一份决算说明")
+    try:  # paragraphs counted while streaming, before python-docx builds them all in memory
+        found = scan_part(archive, archive.getinfo("word/document.xml"), {"paras": PARAGRAPH}, {"paras": MAX_PARAGRAPHS})
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError, ValueError, zlib.error) as exc:
+        raise ReportError(f"“{name}”无法作为 Word 文档打开（文件已损坏或已加密）") from exc
+    if found["paras"] > MAX_PARAGRAPHS:
+        raise ReportError(f"“{name}”超过 {MAX_PARAGRAPHS} 段，不像一份决算说明")
     return archive
 
 

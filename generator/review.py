@@ -35,8 +35,8 @@ CENT = Decimal("0.01")
 # quantity → the subjects that name it in the layouts we know and their usual hand-written variants
 QUANTITIES: dict[str, list[str]] = {
     "收入支出总计": [r"(?<![拨款])收入、支出总计", r"(?<![拨款])收支总计"],
-    "本年收入合计": [r"本年收入合计", r"本年度收入合计"],
-    "本年支出合计": [r"本年支出合计", r"本年度支出合计"],
+    "本年收入合计": [r"本年收入合计", r"本年度收入合计", r"(?<=\d年度)收入(?=\d)"],
+    "本年支出合计": [r"本年支出合计", r"本年度支出合计", r"(?<=\d年度)支出(?=\d)", r"(?<=万元[，,])支出(?=\d)"],
     "财政拨款收入支出总计": [r"财政拨款收入、支出总计", r"财政拨款收入总计", r"财政拨款收支总计"],
     "一般公共预算财政拨款收入": [r"一般公共预算财政拨款收入"],
     "一般公共预算财政拨款支出": [r"一般公共预算财政拨款支出", r"一般公共预算支出"],
@@ -90,7 +90,9 @@ def _subject_patterns() -> list[tuple[str, re.Pattern]]:
 
 @cache
 def _subject_only() -> list[tuple[str, re.Pattern]]:
-    return [(key, re.compile("|".join(f"(?:{s})" for s in subjects))) for key, subjects in QUANTITIES.items()]
+    lookahead = r"(?=\d)"  # a subject named without its figure (a change, a share's base)
+    return [(key, re.compile("|".join("(?:" + s.replace(lookahead, "") + ")" for s in subjects)))
+            for key, subjects in QUANTITIES.items()]
 
 
 def number(text: str) -> Decimal | None:
@@ -225,8 +227,9 @@ class Reader:
 
     def add(self, key: str, m: re.Match, para: Para, sentence: str, offset: int, value: Decimal | None = None) -> Statement:
         num, unit = m.group("num"), m.group("unit")
-        clause = re.split(r"[，,；;。]", sentence[:m.start()])[-1]
-        year = re.search(r"(20\d\d)年", clause)
+        # the year the figure is of: the last one named before it in the sentence (not a compared or a dated one)
+        years = [y for y in re.finditer(r"(?<![与较比至止同])(20\d\d)年(?!\d{1,2}月)", sentence[:m.start()])]
+        year = years[-1] if years else None
         if year and self.report.year and int(year.group(1)) != self.report.year:
             key = f"{year.group(1)}年：{key}"  # a figure of another year is another quantity
         s = Statement(key, in_wan(num, unit) if value is None else value, num + (unit or ""), decimals(num), para.where,
@@ -302,6 +305,9 @@ class Reader:
             best = [(k, p.search(subj)) for k, p in _subject_only() if p.search(subj)]
             if best:
                 key = max(best, key=lambda kv: len(kv[1].group(0)))[0]
+            bare = re.sub(r"^20\d\d年度?", "", subj.strip())
+            if key is None and bare in ("收入", "支出"):  # "2020年度收入减少…。支出减少…": the year's totals
+                key = "本年收入合计" if bare == "收入" else "本年支出合计"
             if key is None:
                 before = [s for s in found if s.start < offset + m.start()]
                 key = before[-1].key if before else None
@@ -659,6 +665,12 @@ class Checker:
                 self.reader.not_checked.append((para.where, short(sentence, 120) + "（变动率：未能确定比较的数字）"))
                 continue
             prior = now - d if up else now + d
+            stated = values.get(f"{self.report.year - 1}年：{key}") if self.report.year and key else None
+            if stated is not None and abs(stated - prior) > CENT:
+                self.add("R05", ERROR, para.where,
+                         f"“{short(sentence)}”写{direction} {dtext}：本年 {fig(now)}万元{'减' if up else '加'} {fig(d)}万元为 {fig(prior)}万元，"
+                         f"而报告所写上年数为 {fig(stated)}万元", (), (para.index,), ((para.index, pos),))
+                continue
             if prior <= 0:
                 if not up and now >= 0:
                     self.add("R05", ERROR, para.where, f"“{short(sentence)}”写减少 {dtext}，但本年为 {fig(now)}万元，上年不可能为 "

@@ -228,6 +228,20 @@ def _bomb_docx() -> bytes:
     return buf.getvalue()
 
 
+def _many_paragraphs(n: int) -> bytes:
+    """A small file (a few KB zipped) whose body holds `n` paragraphs."""
+    data = _plain_docx("决算")
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "word/document.xml":
+                body = body.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * n, 1)
+            z.writestr(info.filename, body)
+    return buf.getvalue()
+
+
 def _plain_docx(text: str) -> bytes:
     doc = Document()
     doc.add_paragraph(text)
@@ -243,6 +257,7 @@ BAD = {
     "损坏.docx": (lambda: _plain_docx("决算")[:3000], "无法作为 Word 文档打开"),
     "加密.docx": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "旧版 .doc 文件或加密"),
     "炸弹.docx": (_bomb_docx, "解压后有 40 MB"),
+    "万段.docx": (lambda: _many_paragraphs(60_000), "超过 50000 段"),
     "通知.docx": (lambda: _plain_docx("关于召开年度工作会议的通知。请各单位准时参加。"), "不是一份决算说明"),
     "表格.xlsx": (lambda: b"hello world", "不是 Word 文档（.docx）或 PDF"),
 }
