@@ -223,6 +223,7 @@ class Reader:
         self.changes: list[tuple[Para, str, str | None, str, Decimal, str, Decimal, str, int]] = []
         self.not_checked: list[tuple[str, str]] = []
         self.level: list[tuple[Para, str, str]] = []  # "…与上年持平": a change of 0
+        self.new: list[tuple[Para, str, str, Decimal, str, int]] = []  # "上年无此项支出，本年新增X": X is the whole figure
         self.read_spans: dict[int, list[tuple[int, int]]] = {}
 
     def add(self, key: str, m: re.Match, para: Para, sentence: str, offset: int, value: Decimal | None = None) -> Statement:
@@ -252,12 +253,14 @@ class Reader:
                 if self._taken(para.index, offset + m.start("num")):
                     continue
                 found.append(self.add(key, m, para, sentence, offset))
+        prefix = fund(para.section)
         for m in PATH.finditer(sentence):
             if not self._taken(para.index, offset + m.start("num")):
-                found.append(self.add(path_key(m.group("path")), m, para, sentence, offset))
+                key = path_key(m.group("path"))
+                found.append(self.add(ITEM + prefix + key[len(ITEM):], m, para, sentence, offset))
         for m in _class_statement().finditer(sentence):
             if not self._taken(para.index, offset + m.start("num")):
-                found.append(self.add(CLASS + norm_name(m.group("name")), m, para, sentence, offset))
+                found.append(self.add(CLASS + prefix + norm_name(m.group("name")), m, para, sentence, offset))
         self._shares(para, sentence, offset)
         self._changes(para, sentence, offset, found)
         if re.search(r"\d\s*(?:亿元|万元|元)(?!（?含?）?以[上下])", sentence) and not any(
@@ -290,7 +293,16 @@ class Reader:
 
     LEVEL = re.compile(r"(?P<subj>[^，,。；;]{0,40}?)(?:支出)?(?:决算)?[，,]?(?:与|较|和|同)(?:20\d\d|上)年度?(?:相比)?(?:基本)?持平")
 
+    NEW = re.compile(r"(?P<subj>[^，,。；;]{0,40}?)上年无此项支出[，,]\s*本年新增" + NUM + UNIT)
+
     def _changes(self, para: Para, sentence: str, offset: int, found: list[Statement]) -> None:
+        for m in self.NEW.finditer(sentence):
+            best = [(k, p.search(m.group("subj"))) for k, p in _subject_only() if p.search(m.group("subj"))]
+            if best:
+                key = max(best, key=lambda kv: len(kv[1].group(0)))[0]
+                self.read_spans.setdefault(para.index, []).append((offset + m.start("num"), offset + m.end("num")))
+                self.new.append((para, sentence, key, in_wan(m.group("num"), m.group("unit")),
+                                 m.group("num") + (m.group("unit") or ""), offset + m.start("num")))
         for m in self.LEVEL.finditer(sentence):
             best = [(k, p.search(m.group(0))) for k, p in _subject_only() if p.search(m.group(0))]
             if best:
@@ -406,6 +418,8 @@ def table_statements(tables: list[PrintedTable], source: str = "附表") -> list
             add("一般公共预算财政拨款基本支出", f"{label} 基本支出合计", _column_value(rows, "基本支出"), t)
             if tid == "t06":
                 out.extend(_coded_rows(t, label, source))
+        elif tid in FUND_TABLES:
+            out.extend(_coded_rows(t, label, source, FUND_TABLES[tid]))
         elif tid == "t08":
             add("一般公共预算财政拨款基本支出", f"{label} 合计", _row_value(rows, "合计"), t)
             add("人员经费", f"{label} 人员经费合计", _row_value(rows, "人员经费合计"), t)
@@ -415,8 +429,16 @@ def table_statements(tables: list[PrintedTable], source: str = "附表") -> list
     return out
 
 
-def _coded_rows(t: PrintedTable, label: str, source: str) -> list[Statement]:
-    """Class and item rows of the 一般公共预算财政拨款支出决算表 (the 合计 column), keyed by their names' path."""
+FUND_TABLES = {"t10": "政府性基金：", "t12": "国有资本经营："}  # their classes and items are another fund's
+
+
+def fund(section: str) -> str:
+    """The key prefix of the class and item figures of a section about another fund than 一般公共预算."""
+    return next((v for k, v in (("政府性基金", "政府性基金："), ("国有资本经营", "国有资本经营：")) if k in section), "")
+
+
+def _coded_rows(t: PrintedTable, label: str, source: str, prefix: str = "") -> list[Statement]:
+    """Class and item rows (the 合计 column) of a 支出决算表 by 功能分类, keyed by their names' path."""
     header = next((r for r in t.rows[:3] if any(re.sub(r"\s", "", c) == "合计" for c in r)), None)
     if header is None:
         return []
@@ -434,10 +456,10 @@ def _coded_rows(t: PrintedTable, label: str, source: str) -> list[Statement]:
         where = f"{label} {code} {name}"
         para = None if source == "工作簿" else t.para
         if len(code) == 3:
-            out.append(Statement(CLASS + norm_name(name), value, row[col], decimals(row[col]), where, t.title, para, source))
+            out.append(Statement(CLASS + prefix + norm_name(name), value, row[col], decimals(row[col]), where, t.title, para, source))
         path = [names.get(code[:n], "") for n in (3, 5, 7) if n <= len(code)]
         if len(path) >= 2:
-            out.append(Statement(ITEM + "|".join(norm_name(n) for n in path), value, row[col], decimals(row[col]), where,
+            out.append(Statement(ITEM + prefix + "|".join(norm_name(n) for n in path), value, row[col], decimals(row[col]), where,
                                  t.title, para, source))
     return out
 
@@ -672,7 +694,13 @@ class Checker:
                          f"而报告所写上年数为 {fig(stated)}万元", (), (para.index,), ((para.index, pos),))
                 continue
             if prior <= 0:
-                if not up and now >= 0:
+                if up and prior < 0:
+                    self.add("R05", ERROR, para.where, f"“{short(sentence)}”写增加 {dtext}，但本年只有 {fig(now)}万元，上年不可能为 "
+                             f"{fig(prior)}万元", (), (para.index,), ((para.index, pos),))
+                elif up and prior == 0:
+                    self.add("R04", ERROR, para.where, f"“{short(sentence)}”写增长 {fig(rate)}%，但按本年 {fig(now)}万元、增加 {dtext}，"
+                             "上年为 0：以 0 为基数的增长率不是百分比", (), (para.index,), ((para.index, pos),))
+                elif not up and now >= 0:
                     self.add("R05", ERROR, para.where, f"“{short(sentence)}”写减少 {dtext}，但本年为 {fig(now)}万元，上年不可能为 "
                              f"{fig(prior)}万元", (), (para.index,), ((para.index, pos),))
                 continue
@@ -685,6 +713,12 @@ class Checker:
                 self.add("R05", ERROR, para.where,
                          f"“{short(sentence)}”写{direction} {dtext}、{rdir} {fig(rate)}%：按本年 {fig(now)}万元、上年 {fig(prior)}万元"
                          f"应为 {expected.quantize(CENT)}%", (), (para.index,), ((para.index, pos),))
+        for para, sentence, key, d, dtext, pos in self.reader.new:
+            now_s = by_para.get((para.index, key))
+            now = now_s.value if now_s is not None else values.get(key)
+            if now is not None and now != d:
+                self.add("R05", ERROR, para.where, f"“{short(sentence)}”写上年无此项支出、本年新增 {dtext}，但本年为 {fig(now)}万元",
+                         (), (para.index,), ((para.index, pos),))
         # 完成预算 against the amount it follows (and the budget, when stated)
         for para in self.report.paras:
             for offset, sentence in sentences(para.text):
