@@ -216,7 +216,9 @@ class _Registry:
         fiscal_keys = ("gpb", "fund", "soe")
         fiscal = sum((v for k, _, v in rows if k in fiscal_keys), ZERO)
         year_in = t01.income_bottom["year_total"]
-        return {"total": year_in, "parts": items,
+        grouped = self.items("income_group_share", [("财政拨款收入", fiscal)]
+                             + [(n, v) for k, n, v in rows if k not in fiscal_keys])
+        return {"total": year_in, "parts": items, "grouped": grouped,
                 "fiscal": Item("财政拨款收入", fiscal, self.share_of(fiscal, year_in) if fiscal else None),
                 "fiscal_parts": [it for it in items if it.name in {n for k, n, _ in rows if k in fiscal_keys}],
                 "other_parts": [it for it in items if it.name not in {n for k, n, _ in rows if k in fiscal_keys}]}
@@ -266,13 +268,16 @@ class _Registry:
                                "actual": line.values["total"], "budget": budget,
                                "initial": budget_of(rec, "initial"), "adjusted": rec["adjusted"] if rec else None,
                                "done": done(line.values["total"], budget),
-                               "reason": ((rec or {}).get("reason") or "").strip().rstrip("。；;，,")})
+                               "reason": ((rec or {}).get("reason") or "").strip().rstrip("。；;，,"),
+                               "use": ((rec or {}).get("use") or "").strip().rstrip("。；;，,")})
         known = [l["budget"] for l in out_leaves if l["budget"] is not None]
         all_known = bool(out_leaves) and len(known) == len(out_leaves)
         total_budget = sum(known, ZERO) if all_known else None
         if all_known:
             self.fig("gpb_budget", total_budget)
+        adjusted = any(l["adjusted"] is not None for l in out_leaves)
         return {"expense": change(gpb, self.acc.prior["gpb_expense"]), "share": share, "classes": classes,
+                "adjusted": adjusted, "budget_reason": self.reason("gpb_budget"),
                 "leaves": out_leaves, "budget": total_budget, "done": done(gpb, total_budget)}
 
     # ------------------------------------------------------------ 六 基本支出
@@ -313,6 +318,8 @@ class _Registry:
         out["stock"] = [{"name": n, "count": sg[f"stock_{k}"] or 0} for n, k in VEHICLE_KINDS]
         out["stock_count"] = sum(s["count"] for s in out["stock"])
         out["run_use"] = self.reason("car_run_use")
+        out["buy_use"] = self.reason("car_buy_use")
+        out["abroad_content"] = self.reason("abroad_content")
         dom = sg["domestic_amount"] or ZERO
         self.fig("sg.domestic_amount", dom)
         out["domestic"] = {"amount": dom, "batches": sg["domestic_batches"] or 0, "people": sg["domestic_people"] or 0,
@@ -355,6 +362,9 @@ class _Registry:
         return {"total": total, "goods": goods, "works": works, "services": services, "sme": sme, "small": small,
                 "sme_share": self.share_of(sme, total), "small_share": self.share_of(small, total),
                 "reserved": o.get("proc_reserved"), "reserved_small": o.get("proc_reserved_small") or ZERO,
+                "awarded_sme_reserved": o.get("proc_awarded_sme_reserved") or ZERO,
+                "awarded_small_reserved": o.get("proc_awarded_small_reserved") or ZERO,
+                "awarded_sme_other": o.get("proc_awarded_sme_other") or ZERO,
                 "note": (self.acc.reasons.get("procurement") or "").strip()}
 
     def assets(self) -> dict[str, Any]:
@@ -399,6 +409,9 @@ class _Registry:
                 "monitored": [r for r in projects if r.get("monitored") == "是"],
                 "target_amount": extra.get("target_amount") or ZERO, "monitor_amount": extra.get("monitor_amount") or ZERO,
                 "selfeval_amount": extra.get("selfeval_amount") or ZERO, "project_scores": scores,
+                "systems": (extra.get("systems") or "").strip().rstrip("。；;，,"),
+                "mechanism": (extra.get("mechanism") or "").strip().rstrip("。；;，,"),
+                "unit_score": ev.unit_total if ev is not None else None,
                 "grades": grades, "average": average, "issues_found": found or 0,
                 "issues_fixed": min(fixed or 0, found or 0)}
 

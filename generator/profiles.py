@@ -44,6 +44,7 @@ class Published:
     id: str
     number: int
     title: str = ""  # "" → the table's own title (data/layout.toml)
+    note: str = ""  # "" → the table's own note
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ def _build(raw: dict[str, Any], found: dict[str, dict[str, Any]], seen: tuple[st
     if not template.is_file():
         raise LayoutError(f"{where}：找不到 Word 模板 {template_name}")
     if "tables" in raw:
-        tables = tuple(Published(t["id"], i, t.get("title", "")) for i, t in enumerate(raw["tables"], start=1))
+        tables = tuple(Published(t["id"], i, t.get("title", ""), t.get("note", ""))
+                       for i, t in enumerate(raw["tables"], start=1))
     elif base is not None:
         tables = base.tables
     else:
@@ -201,8 +203,9 @@ def _build(raw: dict[str, Any], found: dict[str, dict[str, Any]], seen: tuple[st
         for item in node.content:
             if item.startswith("chart:") and item[6:] not in charts:
                 raise LayoutError(f"{where}：“{node.title}”下的图 {item[6:]} 没有定义（[charts.{item[6:]}]）")
-            if not item.startswith(("chart:", "=")) and item not in sentences:
-                raise LayoutError(f"{where}：“{node.title}”下的句子 {item} 在 sentences.toml 中没有定义")
+            name = item.removeprefix("table:")
+            if not item.startswith(("chart:", "=")) and name not in sentences:
+                raise LayoutError(f"{where}：“{node.title}”下的句子 {name} 在 sentences.toml 中没有定义")
     return Profile(id=raw["id"], label=raw["label"], order=raw.get("order", base.order if base else 99),
                    folder=folder, template=template, tables=tables, outline=outline, sentences=sentences,
                    charts=charts, style=style,

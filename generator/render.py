@@ -265,6 +265,8 @@ def published_grids(acc: Accounts, profile: Profile):
         grid = copy.copy(grids[layout_number[pub.id]])
         grid.number = pub.number
         grid.title = pub.title or grid.title
+        if pub.note:
+            grid.note = pub.note
         out.append(grid)
     return out
 
@@ -333,6 +335,11 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
         mark = marks.get(f"{MARK_PREFIX}{i}")
         if mark is None:
             continue
+        if block.mark == "table":  # a table inside the text, portrait, in place of its mark
+            for el in _table_elements(doc, _text_table(block.rows), PORTRAIT_WIDTH_MM, new_page=False):
+                mark.addprevious(el)
+            mark.getparent().remove(mark)
+            continue
         if block.mark == "attachments":
             elements = [el for k, t in enumerate(report.attachments)
                         for el in _table_elements(doc, t, LANDSCAPE_WIDTH_MM, new_page=k > 0)]
@@ -350,6 +357,15 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
         doc.element.body.sectPr.addprevious(doc.add_paragraph()._p)  # Word wants a paragraph after the last table
     _core_properties(doc, acc, report_title(acc))
     return docx_bytes(doc)
+
+
+def _text_table(rows: list[list[str]]) -> WordTable:
+    """A small table of the text (序号｜单位名称｜备注): header row bold, centred."""
+    width = max(len(r) for r in rows)
+    cells = [[Cell(text, 1, bold=i == 0, align="center") for text in r + [""] * (width - len(r))]
+             for i, r in enumerate(rows)]
+    widths = [max(2.0, max(len(r[c]) if c < len(r) else 0 for r in rows)) for c in range(width)]
+    return WordTable(title="", unit_line="", rows=cells, header_rows=1, widths=widths)
 
 
 def _is_part_heading(doc, p) -> bool:

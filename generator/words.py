@@ -63,8 +63,9 @@ class Block:
     heading: str
     paras: list[str] = field(default_factory=list)
     chart: ChartSpec | None = None
-    mark: str = ""  # "tables" | "attachments": the renderer puts those tables here
+    mark: str = ""  # "tables" | "attachments" | "table": the renderer puts those tables here
     keys: tuple[str, ...] = ()  # the sentence templates printed here
+    rows: list[list[str]] = field(default_factory=list)  # a table in the text ("table:KEY"), header first
 
 
 @dataclass
@@ -229,6 +230,15 @@ def narrate(acc: Accounts, profile: Profile | None = None) -> Report:
                         charts.append(chart)
                         chart.number = len(charts)
                         current.chart = chart
+                        current = Block(0, "")
+                        blocks.append(current)
+                    continue
+                if item.startswith("table:"):  # each line a row, cells split by "｜"; the first is the header
+                    key = item[6:]
+                    rows = [line.split("｜") for line in words.paragraphs(key, ctx)]
+                    sections[key] = ["｜".join(r) for r in rows]
+                    if len(rows) > 1:
+                        blocks.append(Block(0, "", mark="table", keys=(key,), rows=rows))
                         current = Block(0, "")
                         blocks.append(current)
                     continue
