@@ -227,6 +227,27 @@ def layout_folders() -> tuple[Path, ...]:
     return tuple(roots)
 
 
+LOCAL_FOLDER = "报告格式"  # a folder of this name beside the workbooks holds the bureau's own layouts
+
+
+def use_layouts(folders=(), inputs=()) -> None:
+    """Add the bureau's layout folders: those given, and a `报告格式` folder beside each input
+    (kept in the environment, so the batch's worker processes find them too)."""
+    found = [Path(f) for f in folders]
+    for path in inputs:
+        path = Path(path)
+        local = (path if path.is_dir() else path.parent) / LOCAL_FOLDER
+        if local.is_dir():
+            found.append(local)
+    if not found:
+        return
+    current = [p for p in os.environ.get(LAYOUTS_ENV, "").split(os.pathsep) if p]
+    for f in found:
+        if str(f.resolve()) not in current:
+            current.append(str(f.resolve()))
+    os.environ[LAYOUTS_ENV] = os.pathsep.join(current)
+
+
 def profiles() -> tuple[Profile, ...]:
     """Every layout found, in drop-down order (the default first)."""
     return _profiles(layout_folders())

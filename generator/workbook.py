@@ -350,28 +350,29 @@ def _write_form(ws: Worksheet, form: Form, data: dict, fields=None) -> None:
     ws.column_dimensions["C"].width = 40
 
 
-def _write_list(ws: Worksheet, form: Form, records: list[dict]) -> None:
-    width = len(form.fields)
+def _write_list(ws: Worksheet, form: Form, records: list[dict], fields=None) -> None:
+    fields = form.fields if fields is None else fields
+    width = len(fields)
     _title(ws, form.title, width, "")
     ws["A2"] = form.intro
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     ws.row_dimensions[2].height = 36
-    for j, f in enumerate(form.fields, start=1):
+    for j, f in enumerate(fields, start=1):
         _style_header(ws.cell(3, j, form_label(f)))
         ws.column_dimensions[get_column_letter(j)].width = 40 if f.kind == "longtext" else 16
     n = max(len(records) + 10, LIST_INPUT_ROWS)
     for i in range(n):
         r = FORM_FIRST_ROW + i
         rec = records[i] if i < len(records) else {}
-        for j, f in enumerate(form.fields, start=1):
+        for j, f in enumerate(fields, start=1):
             cell = ws.cell(r, j)
             _input(cell, derived=f.key == "name" and form.id == "budget", number=f.kind == "money")
             if f.kind == "code":
                 cell.number_format = "@"
             if rec.get(f.key) is not None:
                 cell.value = _value(rec[f.key])
-    for j, f in enumerate(form.fields, start=1):
+    for j, f in enumerate(fields, start=1):
         col = get_column_letter(j)
         _add_validation(ws, f, f"{col}{FORM_FIRST_ROW}:{col}{FORM_FIRST_ROW + n - 1}")
     ws.freeze_panes = ws.cell(FORM_FIRST_ROW, 1)
@@ -490,7 +491,7 @@ def build_workbook(data: dict | None = None, profile_id: str | None = None) -> W
             continue
         ws = wb.create_sheet(form.title)
         if form.is_list:
-            _write_list(ws, form, data.get(form.id, []))
+            _write_list(ws, form, data.get(form.id, []), form.fields_for(prof.id))
         else:
             _write_form(ws, form, data.get(form.id, {}), form.fields_for(prof.id))
     for ws in wb.worksheets:
