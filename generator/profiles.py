@@ -186,7 +186,7 @@ def _build(raw: dict[str, Any], found: dict[str, dict[str, Any]], seen: tuple[st
     elif base is not None:
         template = base.template
     else:
-        template = Path(str(resources.files("generator.templates").joinpath("report.docx")))
+        template = Path(str(resources.files("generator.templates").joinpath("report_outline.docx")))
     if not template.is_file():
         raise LayoutError(f"{where}：找不到 Word 模板 {template_name}")
     if "tables" in raw:

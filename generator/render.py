@@ -16,7 +16,6 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import jinja2

@@ -181,7 +181,10 @@ def _chart(key: str, spec: dict[str, Any], tree: dict[str, Any], profile: Profil
         changes: list[Change] = [_resolve(tree, p) for p in spec["values"]]
         if any(not c.known for c in changes):
             fallback = spec.get("fallback")
-            return _chart(fallback, profile.charts[fallback], tree, profile) if fallback else None
+            chart = _chart(fallback, profile.charts[fallback], tree, profile) if fallback else None
+            if chart is not None:
+                chart.key = key  # the chart of this place, drawn from the figures it has
+            return chart
         now, prior = [c.now for c in changes], [c.prior for c in changes]
         return ChartSpec(key, spec["caption"], "bar", list(spec["categories"]),
                          [(f"{unit['year']}年", now), (f"{unit['prior_year']}年", prior)],  # type: ignore[list-item]

@@ -131,14 +131,15 @@ def landscape(sect) -> bool:
 
 
 def test_attachments_and_appendix_are_on_landscape_pages(anju):
-    """The narrative is portrait; one landscape section holds every 附件 table, then 第五部分 and the 附表."""
+    """The narrative is portrait; one landscape section holds 第四部分 附件 with every 附件 table, then
+    第五部分 (on a new page) and the 附表."""
     doc = xml(anju[0], "word/document.xml")
     secs = sections(doc)
     assert [landscape(s) for s, _ in secs] == [False, True]
     portrait_text = "".join(text_of(el) for el in secs[0][1])
     landscape_paras = [text_of(el) for el in secs[1][1] if el.tag == q("w:p")]
-    assert "第四部分" in portrait_text and "第五部分" not in portrait_text
-    assert landscape_paras[0].startswith("附件1")
+    assert "第三部分" in portrait_text and "第四部分" not in portrait_text
+    assert landscape_paras[0].startswith("第四部分") and any(t.startswith("附件1") for t in landscape_paras)
     assert any(t.startswith("第五部分") for t in landscape_paras)
     assert not any(el.tag == q("w:tbl") for el in secs[0][1])  # no table squeezed into the portrait part
 
