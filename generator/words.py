@@ -12,6 +12,7 @@ templates. A template's output lines are its paragraphs (empty ones are dropped)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -200,9 +201,8 @@ def _chart(key: str, spec: dict[str, Any], tree: dict[str, Any], profile: Profil
 
 # ---------------------------------------------------------------- the outline
 
-def narrate(acc: Accounts, profile: Profile | None = None) -> Report:
-    """The report of these accounts in their layout (the one 单位信息 names, unless given)."""
-    profile = profile or of_unit(acc.unit)
+def _context(acc: Accounts, profile: Profile):
+    """(the figures, what the templates read, the 附件 tables)."""
     figures = compute(acc, profile.style)
     tree = figures.tree
     unit = tree["unit"]
@@ -210,6 +210,35 @@ def narrate(acc: Accounts, profile: Profile | None = None) -> Report:
     tree["attachments"] = [{"title": t.title.replace("　", " "), "subject": t.subject} for t in attachments]
     ctx = dict(tree, year=unit["year"], prior_year=unit["prior_year"], subject=unit["subject"], name=unit["name"],
                short=unit["short"], layout={"id": profile.id, "label": profile.label})
+    return figures, ctx, attachments
+
+
+def unit_fields_printed(acc: Accounts) -> set[str]:
+    """The 单位信息 fields the sentences under this unit's headings read (`unit.<key>`): a text the
+    layout does not print is not asked of the clerk."""
+    profile = of_unit(acc.unit)
+    _, ctx, _ = _context(acc, profile)
+    words = _Templates(profile)
+    found: set[str] = set()
+
+    def walk(nodes: tuple[Node, ...]) -> None:
+        for node in nodes:
+            if node.when and not words.expression(node.when, ctx):
+                continue
+            for item in node.content:
+                source = item[1:] if item.startswith("=") else profile.sentences.get(item.removeprefix("table:"), "")
+                found.update(re.findall(r"unit\.(\w+)", source))
+            walk(node.children)
+
+    walk(profile.outline)
+    return found
+
+
+def narrate(acc: Accounts, profile: Profile | None = None) -> Report:
+    """The report of these accounts in their layout (the one 单位信息 names, unless given)."""
+    profile = profile or of_unit(acc.unit)
+    figures, ctx, attachments = _context(acc, profile)
+    tree, unit = figures.tree, figures.tree["unit"]
     words = _Templates(profile)
     charts: list[ChartSpec] = []
     sections: dict[str, list[str]] = {}

@@ -221,3 +221,30 @@ def test_unknown_profile_is_a_clear_error(tmp_path):
 
     with pytest.raises(WorkbookError, match="报告格式"):
         read_workbook(Path(path))
+
+
+def test_a_text_the_layout_does_not_print_is_not_required(tmp_path):
+    """Shanghai prints 决算单位构成 instead of 机构设置 for a 部门 of several units: 机构设置 may stay blank;
+    a Sichuan workbook still needs it."""
+    data = build_samples.shanghai()
+    data["unit"] = dict(data["unit"], composition="上海市示范区统计局（本级）\n上海市示范区统计数据中心", structure=None)
+    _, findings = load(write_workbook(tmp_path / "sh.xlsx", data))
+    assert not [f for f in findings if f.rule == "UNIT-REQUIRED"]
+    sichuan = build_samples.welfare()
+    sichuan["unit"] = dict(sichuan["unit"], structure=None)
+    _, findings = load(write_workbook(tmp_path / "sc.xlsx", sichuan))
+    assert [f.message for f in findings if f.rule == "UNIT-REQUIRED"] == ["请填写“机构设置”"]
+
+
+@pytest.mark.parametrize("layout", ["sichuan-2024", "shanghai-2024", "sichuan-2020"])
+def test_instructions_list_exactly_the_sheets_of_the_workbook(tmp_path, layout):
+    """填表说明: rules numbered 1, 2, 3 … without gaps; one line per sheet of this workbook, no other."""
+    wb = openpyxl.load_workbook(write_workbook(tmp_path / "b.xlsx", profile_id=layout))
+    lines = [c.value for c in wb["填表说明"]["A"] if c.value]
+    numbers = [int(l.split(".")[0]) for l in lines if l[0].isdigit() and "." in l[:3]]
+    assert numbers == list(range(1, len(numbers) + 1))
+    listed = [l.strip() for l in lines[lines.index("各表说明：") + 1:]]
+    sheets = [l.split("  ", 1)[1].split("（报告中印作")[0] if l.startswith("附表") else l.split("：", 1)[0] for l in listed]
+    assert sorted(sheets) == sorted(n for n in wb.sheetnames if n != "填表说明")
+    if layout != "sichuan-2024":
+        assert not any("重新排列" in l for l in lines)  # no word about the tables this layout lacks
