@@ -62,9 +62,11 @@ class Node:
     title: str
     level: int  # 1 part, 2 section, 3 sub-section
     content: tuple[str, ...] = ()
-    special: str = ""
+    special: str = ""  # also "contents": the headings of the parts and sections, as a 目录
     when: str = ""
     children: tuple["Node", ...] = ()
+    new_page: bool = False  # the heading starts a page
+    plain: bool = False  # printed without a number and not counted (a 目录 before 第一部分)
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ class Profile:
     numbering: tuple[str, ...] = DEFAULT_NUMBERING
     doc_title: str = "{{ name }}{{ year }}年度{{ subject }}决算说明"
     selfeval: dict[str, Any] = field(default_factory=dict)  # which 绩效自评 评分表 the layout offers
+    appendix: dict[str, Any] = field(default_factory=dict)  # [appendix]: blank_zeros, new_page (each 附表)
 
     @property
     def table_ids(self) -> tuple[str, ...]:
@@ -123,6 +126,8 @@ def chinese_number(n: int) -> str:
 
 def numbered(profile: Profile, node: Node, index: int) -> str:
     """The heading with its number as the layout prints it: 第一部分　…, 一、…, （一）…"""
+    if node.plain:
+        return node.title
     formats = profile.numbering
     fmt = formats[min(node.level, len(formats)) - 1]
     return fmt.format(n=chinese_number(index), d=index) + node.title
@@ -145,7 +150,8 @@ def _nodes(raw: list[dict], level: int, where: str) -> tuple[Node, ...]:
         if "paragraph" in r:
             content = [f"={r['paragraph']}"] + list(content)
         out.append(Node(r["title"], level, tuple(content), r.get("special", ""), r.get("when", ""),
-                        _nodes(r.get("section", []), level + 1, where)))
+                        _nodes(r.get("section", []), level + 1, where), bool(r.get("new_page", False)),
+                        bool(r.get("plain", False))))
     return tuple(out)
 
 
@@ -217,7 +223,8 @@ def _build(raw: dict[str, Any], found: dict[str, dict[str, Any]], seen: tuple[st
                    charts=charts, style=style,
                    numbering=tuple(raw.get("numbering", base.numbering if base else DEFAULT_NUMBERING)),
                    doc_title=raw.get("doc_title", base.doc_title if base else Profile.doc_title),
-                   selfeval=raw.get("selfeval", base.selfeval if base else {}))
+                   selfeval=raw.get("selfeval", base.selfeval if base else {}),
+                   appendix=raw.get("appendix", base.appendix if base else {}))
 
 
 def _walk(nodes: tuple[Node, ...]):

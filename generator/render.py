@@ -266,6 +266,8 @@ def published_grids(acc: Accounts, profile: Profile):
         grid.title = pub.title or grid.title
         if pub.note:
             grid.note = pub.note
+        if profile.appendix.get("blank_zeros"):  # as the layout's publications print a zero cell: blank
+            grid.body = [[("" if cell == "0.00" else cell) for cell in row] for row in grid.body]
         out.append(grid)
     return out
 
@@ -343,19 +345,34 @@ def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
             elements = [el for k, t in enumerate(report.attachments)
                         for el in _table_elements(doc, t, LANDSCAPE_WIDTH_MM, new_page=k > 0)]
         else:
+            each_page = bool(profile.appendix.get("new_page"))
             elements = [el for k, g in enumerate(published_grids(acc, profile))
-                        for el in _table_elements(doc, word_table(g), LANDSCAPE_WIDTH_MM, new_page=False,
-                                                  following=k > 0)]
+                        for el in _table_elements(doc, word_table(g), LANDSCAPE_WIDTH_MM, new_page=each_page and k > 0,
+                                                  following=k > 0 and not each_page)]
         heading = mark.getprevious()
         while heading is not None and heading.getprevious() is not None and not _is_part_heading(doc, heading):
             heading = heading.getprevious()
         groups.append((heading, mark, elements))
     _landscape_regions(doc, groups)
+    _new_pages(doc, report)
     last = doc.element.body.sectPr.getprevious()
     if last is None or last.tag != qn("w:p"):
         doc.element.body.sectPr.addprevious(doc.add_paragraph()._p)  # Word wants a paragraph after the last table
     _core_properties(doc, acc, report_title(acc))
     return docx_bytes(doc)
+
+
+def _new_pages(doc, report: Report) -> None:
+    """Headings the layout starts on a new page (after a cover, a 目录)."""
+    wanted = [b.heading for b in report.outline if b.new_page and b.heading]
+    if not wanted:
+        return
+    heading_id = _heading_id(doc)
+    for p in doc.paragraphs:  # the part headings only (a 目录 prints the same words)
+        style = p._p.pPr.pStyle.val if p._p.pPr is not None and p._p.pPr.pStyle is not None else ""
+        if wanted and style == heading_id and p.text == wanted[0]:
+            p.paragraph_format.page_break_before = True
+            wanted.pop(0)
 
 
 def _text_table(rows: list[list[str]]) -> WordTable:

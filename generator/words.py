@@ -67,6 +67,7 @@ class Block:
     mark: str = ""  # "tables" | "attachments" | "table": the renderer puts those tables here
     keys: tuple[str, ...] = ()  # the sentence templates printed here
     rows: list[list[str]] = field(default_factory=list)  # a table in the text ("table:KEY"), header first
+    new_page: bool = False  # the heading starts a page
 
 
 @dataclass
@@ -249,9 +250,12 @@ def narrate(acc: Accounts, profile: Profile | None = None) -> Report:
         for node in nodes:
             if node.when and not words.expression(node.when, ctx):
                 continue
-            index += 1
+            index += 0 if node.plain else 1
             heading = words.paragraphs(f"title:{node.title}", ctx, numbered(profile, node, index))
-            block = Block(node.level, "".join(heading), mark=node.special)
+            block = Block(node.level, "".join(heading), mark=node.special if node.special != "contents" else "",
+                          new_page=node.new_page)
+            if node.special == "contents":
+                contents.append(block)
             blocks.append(block)
             current = block
             for item in node.content:
@@ -283,7 +287,10 @@ def narrate(acc: Accounts, profile: Profile | None = None) -> Report:
                 current.paras += paras
             walk(node.children)
 
+    contents: list[Block] = []
     walk(profile.outline)
+    for block in contents:  # a 目录: the parts and their sections as numbered, without page numbers
+        block.paras = [b.heading for b in blocks if b.level in (1, 2) and b is not block and b.heading]
     outline = [b for b in blocks if b.level or b.paras or b.chart or b.mark]
     title = words.paragraphs("doc_title", ctx, profile.doc_title.replace("{{ name }}", ""))
     context = {"unit_name": unit["name"], "short_name": unit["short"], "subject": unit["subject"],
