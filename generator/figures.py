@@ -226,7 +226,8 @@ class _Registry:
     def expense(self) -> dict[str, Any]:
         t03: CodedTable = self.t["t03"]
         cols = [c for c in t03.table.columns if not c.formula]
-        return {"total": t03.total["total"], "parts": self.items("expense_share", [(c.label, t03.total[c.key]) for c in cols])}
+        classes = [Item(l.name, l.values["total"], code=l.code) for l in t03.level("类") if l.values["total"] != 0]
+        return {"total": t03.total["total"], "classes": classes, "parts": self.items("expense_share", [(c.label, t03.total[c.key]) for c in cols])}
 
     def fiscal(self) -> dict[str, Any]:
         total = self.t["t04"].income_bottom["total"]

@@ -27,7 +27,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from .appendix import LANDSCAPE_WIDTH_MM, Cell, WordTable, appendix_tables, word_table
 from .accounts import Accounts
-from .profiles import Profile, of_unit
+from .profiles import Profile, chinese_number, of_unit
 from .words import ChartSpec, Report, report_title
 from .output import atomic_write, remove_litter, stable_member
 
@@ -266,6 +266,9 @@ def published_grids(acc: Accounts, profile: Profile):
         grid.title = pub.title or grid.title
         if pub.note:
             grid.note = pub.note
+        label = profile.appendix.get("label")  # e.g. "表{cn}：" (表一：…); default 附表1　…
+        if label:
+            grid.caption = label.format(n=pub.number, cn=chinese_number(pub.number)) + grid.title
         if profile.appendix.get("blank_zeros"):  # as the layout's publications print a zero cell: blank
             grid.body = [[("" if cell == "0.00" else cell) for cell in row] for row in grid.body]
         out.append(grid)
