@@ -185,6 +185,8 @@ def _build(raw: dict[str, Any], found: dict[str, dict[str, Any]], seen: tuple[st
                               else f"{where}：extends 形成循环（{' → '.join(seen + (parent,))}）")
         base = _build(found[parent], found, seen + (raw["id"],))
     sentences = dict(base.sentences if base else {}) | raw["_sentences"]
+    if base is not None and "macros" in raw["_sentences"]:  # a layout adds its clauses to those it extends
+        sentences["macros"] = base.sentences.get("macros", "") + raw["_sentences"]["macros"]
     charts = dict(base.charts if base else {}) | raw.get("charts", {})
     style_raw = raw.get("number_style")
     style = NumberStyle(**style_raw) if style_raw is not None else (base.style if base else NumberStyle())
