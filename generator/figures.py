@@ -452,7 +452,7 @@ class _Registry:
             "personnel_costs": self.acc.basic_total("人员经费") != 0, "public_costs": self.acc.basic_total("公用经费") != 0,
             "project_expenditure": t03["project"] != 0, "remit_superior": t03["remit"] != 0,
             "operating_expenditure": t03["operating"] != 0, "subsidy_affiliated": t03["affiliated"] != 0,
-            "three_public": t13.get("total", "actual") != 0 or t13.get("total", "budget") != 0,
+            "three_public": True,  # 七 and the 三公 附表 speak of it whatever the amounts
             "operating_costs": self.acc.unit.get("unit_type") in ADMIN_TYPES
             or self.acc.other.get("running_costs") is not None,
         }

@@ -28,6 +28,8 @@ def shanghai_sections(tmp_path_factory):
     report = narrate(resolve(read_workbook(path)))
     out, last = {}, None
     for block in report.context["outline"]:
+        if block.heading == "目　录":
+            continue
         if block.heading:
             last = block.heading
             out[last] = list(block.paras)
@@ -151,7 +153,7 @@ def test_shanghai_composition_is_a_table_when_the_department_has_several_units(t
     data["unit"] = dict(data["unit"], composition="上海市示范区统计局（本级）\n上海市示范区统计数据中心")
     report = narrate(resolve(read_workbook(write_workbook(tmp_path / "c.xlsx", data))))
     headings = [b.heading for b in report.outline if b.heading]
-    assert headings[2] == "二、部门决算单位构成"
+    assert headings[0] == "目　录" and headings[3] == "二、部门决算单位构成"
     table = next(b for b in report.outline if b.mark == "table")
     assert table.rows == [["序号", "单位名称", "备注"], ["1", "上海市示范区统计局（本级）", ""],
                           ["2", "上海市示范区统计数据中心", ""]]
@@ -177,7 +179,8 @@ def test_shanghai_docx_prints_nine_tables_before_the_text(tmp_path):
     xml = zipfile.ZipFile(written.report).read("word/document.xml").decode()
     titles = [f"附表{i}　" for i in range(1, 10)]
     assert all(t in xml for t in titles) and "附表10" not in xml
-    assert xml.index("附表9　国有资本经营预算财政拨款收入支出决算表") < xml.index("收入支出决算总体情况说明")
+    assert xml.index("附表9　国有资本经营预算财政拨款收入支出决算表") < xml.rindex("收入支出决算总体情况说明")
+    assert xml.index("目　录") < xml.index("第一部分")  # the 目录 on the title page
     assert "财政拨款支出决算明细表" not in xml
 
 
