@@ -21,7 +21,7 @@ def read(path: Path) -> tuple[list[str], dict[int, list[list[str]]]]:
     """(the paragraphs outside the 附表 part, the 附表 by layout number as rows of cell texts)."""
     report = read_report(Path(path))
     numbers = {t.id: t.number for t in load_layout().tables}
-    in_tables = lambda p: p.part.startswith("第五部分") or bool(re.fullmatch(r"第二部分　.*决算表", p.part))  # noqa: E731
+    in_tables = lambda p: bool(re.fullmatch(r"第.部分　(附表|.*决算表)", p.part))  # noqa: E731  where a layout prints them
     paras = [p.text for p in report.paras if not in_tables(p)]
     tables = {numbers[tid]: t.rows for t in report.tables if (tid := table_id(t.title)) and re.match(r"附表\d+", t.title)}
     return paras, tables
