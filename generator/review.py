@@ -34,11 +34,19 @@ CENT = Decimal("0.01")
 
 # quantity → the subjects that name it in the layouts we know and their usual hand-written variants
 QUANTITIES: dict[str, list[str]] = {
-    "收入支出总计": [r"(?<![拨款])收入、支出总计", r"(?<![拨款])收支总计"],
-    "本年收入合计": [r"本年收入合计", r"本年度收入合计", r"(?<=\d年度)收入(?=\d)"],
-    "本年支出合计": [r"本年支出合计", r"本年度支出合计", r"(?<=\d年度)支出(?=\d)", r"(?<=万元[，,])支出(?=\d)"],
-    "财政拨款收入支出总计": [r"财政拨款收入、支出总计", r"财政拨款收入总计", r"财政拨款收支总计"],
+    "收入支出总计": [r"(?<![拨款])收入、支出总计", r"(?<![拨款])收支总计", r"(?<![拨款])收入支出总计",
+                     r"(?<![本])总收入(?=\d)", r"(?<![本])总支出(?=\d)"],
+    "本年收入合计": [r"本年收入合计", r"本年度收入合计", r"本年收入(?=\d)", r"(?<=\d年度)收入(?=\d)"],
+    "本年支出合计": [r"本年支出合计", r"本年度支出合计", r"本年支出(?=\d)", r"(?<=\d年度)支出(?=\d)", r"(?<=万元[，,])支出(?=\d)"],
+    "财政拨款收入支出总计": [r"财政拨款收入、支出总计", r"财政拨款收入支出总计", r"财政拨款收入总计", r"财政拨款收支总计"],
     "一般公共预算财政拨款收入": [r"一般公共预算财政拨款收入"],
+    "政府性基金预算财政拨款收入": [r"政府性基金预算财政拨款收入"],
+    "国有资本经营预算财政拨款收入": [r"国有资本经营预算财政拨款收入"],
+    "上级补助收入": [r"上级补助收入"],
+    "事业收入": [r"(?<![经营])事业收入"],
+    "经营收入": [r"(?<![事业])经营收入"],
+    "附属单位上缴收入": [r"附属单位上缴收入"],
+    "其他收入": [r"其他收入"],
     "一般公共预算财政拨款支出": [r"一般公共预算财政拨款支出", r"一般公共预算支出"],
     "一般公共预算财政拨款基本支出": [r"一般公共预算财政拨款基本支出"],
     "基本支出": [r"(?<![拨款])基本支出"],
@@ -49,13 +57,13 @@ QUANTITIES: dict[str, list[str]] = {
     "因公出国（境）费": [r"因公出国[（(]境[)）](?:经)?费(?:用)?", r"因公出国[（(]境[)）](?=支出)"],
     "公务用车购置及运行维护费": [r"公务用车购置及运行(?:维护)?费"],
     "公务用车购置费": [r"公务用车购置(?:费|支出)(?!及)"],
-    "公务用车运行维护费": [r"公务用车运行(?:维护)?费"],
+    "公务用车运行维护费": [r"公务用车运行(?:维护)?(?:费|支出)"],
     "公务接待费": [r"(?<![内外事])公务接待费"],
     "机关运行经费": [r"机关运行经费"],
-    "政府采购支出总额": [r"政府采购支出总额"],
-    "政府采购货物支出": [r"政府采购货物支出"],
-    "政府采购工程支出": [r"政府采购工程支出"],
-    "政府采购服务支出": [r"政府采购服务支出"],
+    "政府采购支出总额": [r"政府采购支出总额", r"政府采购金额(?:[（(]以合同签订为准[)）])?"],
+    "政府采购货物支出": [r"政府采购货物支出", r"(?<![\u4e00-\u9fa5])货物采购金额"],
+    "政府采购工程支出": [r"政府采购工程支出", r"(?<![\u4e00-\u9fa5])工程采购金额"],
+    "政府采购服务支出": [r"政府采购服务支出", r"(?<![\u4e00-\u9fa5])服务采购金额"],
     "授予中小企业合同金额": [r"授予中小企业合同金额"],
     "授予小微企业合同金额": [r"授予小微企业合同金额"],
     "国内公务接待费": [r"国内公务接待(?:费|支出)", r"国内公务接待\d+批次[、，,]\s*\d+人次[，,]\s*(?:共计)?(?=支出)"],
@@ -239,11 +247,19 @@ class Reader:
         self.read_spans.setdefault(para.index, []).append((offset + m.start("num"), offset + m.end("num")))
         return s
 
+    HEAD_PATH = re.compile(r"^\s*\d+\s*[、.．]\s*(?P<path>(?:[^\s（()）：:；;，,。\d.、]{2,30}?\s*[（(](?:类|款|项)[)）]\s*){2,3})[。：:]")
+    LATER = re.compile(r"^(?:年初预算为(?P<b>\d[\d,]*(?:\.\d+)?)万元[，,]\s*|年初未安排预算[，,]\s*)?支出决算(?:数)?为" + AMOUNT)
+
     def read(self) -> None:
         for para in self.report.paras:
             if "名词解释" in para.part or para.text.strip().endswith("：") and "万元" not in para.text:
                 continue
+            head = self.HEAD_PATH.match(para.text)
             for offset, sentence in sentences(para.text):
+                m = self.LATER.match(sentence) if head else None
+                if m:  # "1、…（项）。主要用于：…。年初预算为B万元，支出决算为A万元。": the item's figures
+                    key = ITEM + fund(para.section) + path_key(head.group("path"))[len(ITEM):]
+                    self.add(key, m, para, sentence, offset)
                 self.sentence(para, sentence, offset)
 
     def sentence(self, para: Para, sentence: str, offset: int) -> None:
@@ -400,7 +416,10 @@ def table_statements(tables: list[PrintedTable], source: str = "附表") -> list
                 add("收入支出总计", f"{label} 总计（支出）", totals[0][3], t)
             add("本年收入合计", f"{label} 本年收入合计", _row_value(rows, "本年收入合计"), t)
             add("本年支出合计", f"{label} 本年支出合计", _row_value(rows, "本年支出合计"), t)
-            add("一般公共预算财政拨款收入", f"{label} 一般公共预算财政拨款收入", _row_value(rows, "一、一般公共预算财政拨款收入"), t)
+            for row in rows:  # the income rows, "二、政府性基金预算财政拨款收入" … as the text names them
+                m = re.fullmatch(r"[一二三四五六七八九十]+、(.+)", re.sub(r"\s", "", row[0]) if row else "")
+                if m and m.group(1) in QUANTITIES and len(row) > 1:
+                    add(m.group(1), f"{label} {m.group(1)}", row[1] if _cell_value(row[1]) is not None else None, t)
         elif tid == "t02":
             add("本年收入合计", f"{label} 合计", _column_value(rows, "本年收入合计"), t)
         elif tid == "t03":
@@ -433,8 +452,13 @@ FUND_TABLES = {"t10": "政府性基金：", "t12": "国有资本经营："}  # t
 
 
 def fund(section: str) -> str:
-    """The key prefix of the class and item figures of a section about another fund than 一般公共预算."""
-    return next((v for k, v in (("政府性基金", "政府性基金："), ("国有资本经营", "国有资本经营：")) if k in section), "")
+    """The key prefix of the class and item figures of a section: "" for 一般公共预算 (the 附表 it is
+    compared with), the fund's for 政府性基金 and 国有资本经营; any other section's (by class over all
+    funds) are another quantity, compared only with each other."""
+    for k, v in (("政府性基金", "政府性基金："), ("国有资本经营", "国有资本经营："), ("一般公共预算", "")):
+        if k in section:
+            return v
+    return "其他："
 
 
 def _coded_rows(t: PrintedTable, label: str, source: str, prefix: str = "") -> list[Statement]:
@@ -730,7 +754,8 @@ class Checker:
         for m in self.COMPLETION.finditer(sentence):
             amount, p = in_wan(m.group("num"), m.group("unit")), Decimal(m.group("p"))
             pos = offset + m.start("p")
-            budget_m = list(re.finditer(r"(?:年初)?预算(?:数)?为" + AMOUNT, sentence[:m.start("num")]))
+            start = max(sentence.rfind(sep, 0, m.start("num")) for sep in ("；", ";", "其中："))
+            budget_m = list(re.finditer(r"(?:年初)?预算(?:数)?为" + AMOUNT, sentence[max(start, 0):m.start("num")]))
             budget = in_wan(budget_m[-1].group("num"), budget_m[-1].group("unit")) if budget_m else None
             key = next((s.key for s in self.reader.statements
                         if s.para == para.index and s.start == offset + m.start("num")), None)
