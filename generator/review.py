@@ -21,13 +21,13 @@ from functools import cache
 
 from .codes import function_codes, outdated_names
 from .findings import ERROR, HINT, WARNING, Finding
-from .report_text import Para, PrintedTable, ReportText
+from .report_text import Para, PrintedTable, ReportText, is_heading
 
 NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 UNIT = r"\s*(?P<unit>亿元|万元|元)?"
 AMOUNT = NUM + UNIT + r"(?![\d.%％])"
 NOT_A_COUNT = r"(?![人个辆台套次名项批年月日分家户件所座])"
-BUDGET_CLAUSE = r"(?:[：:]\s*)?(?:年初(?:未安排预算|预算为\d[\d,]*(?:\.\d+)?万元)[，,]\s*)?"
+BUDGET_CLAUSE = r"(?:[：:]\s*)?(?:年初(?:(?P<nobudget>未安排预算)|预算为(?P<budget>\d[\d,]*(?:\.\d+)?)万元)[，,]\s*)?"
 LINK = BUDGET_CLAUSE + r"(?:支出)?(?:决算数|决算)?(?:总额)?(?:各|均为|均|分别为|为|是|共计|合计|达)?\s*"
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -54,7 +54,7 @@ QUANTITIES: dict[str, list[str]] = {
     "人员经费": [r"人员经费"],
     "公用经费": [r"(?<!日常)公用经费"],
     "“三公”经费": [r"[“\"]三公[”\"]经费财政拨款支出", r"[“\"]三公[”\"]经费支出", r"[“\"]三公[”\"]经费财政拨款(?=支出决算|年初)"],
-    "因公出国（境）费": [r"因公出国[（(]境[)）](?:经)?费(?:用)?", r"因公出国[（(]境[)）](?=支出)"],
+    "因公出国（境）费": [r"因公出国[（(]境[)）](?:经)?费(?:用)?", r"因公出国(?:[（(]境[)）])?(?=支出)"],
     "公务用车购置及运行维护费": [r"公务用车购置及运行(?:维护)?费"],
     "公务用车购置费": [r"公务用车购置(?:费|支出)(?!及)"],
     "公务用车运行维护费": [r"公务用车运行(?:维护)?(?:费|支出)"],
@@ -233,6 +233,8 @@ class Reader:
         self.level: list[tuple[Para, str, str]] = []  # "…与上年持平": a change of 0
         self.new: list[tuple[Para, str, str, Decimal, str, int]] = []  # "上年无此项支出，本年新增X": X is the whole figure
         self.read_spans: dict[int, list[tuple[int, int]]] = {}
+        self.context = ""  # a class list's quantity when its section does not say ("支出具体情况如下：")
+        self.vs_budget: list[tuple[Para, str, str, Decimal | None, str, Decimal, str, int]] = []
 
     def add(self, key: str, m: re.Match, para: Para, sentence: str, offset: int, value: Decimal | None = None) -> Statement:
         num, unit = m.group("num"), m.group("unit")
@@ -244,14 +246,25 @@ class Reader:
         s = Statement(key, in_wan(num, unit) if value is None else value, num + (unit or ""), decimals(num), para.where,
                       sentence, para.index, "正文", offset + m.start("num"))
         self.statements.append(s)
+        groups = m.groupdict()
+        if groups.get("budget") or groups.get("nobudget"):  # "年初预算为B万元，支出决算为A万元" / "年初未安排预算"
+            b = groups.get("budget") or "0"
+            self.statements.append(Statement(BUDGET + key, in_wan(b, "万元"), b + "万元", decimals(b), para.where, sentence,
+                                             para.index, "正文", offset + (m.start("budget") if groups.get("budget") else m.start())))
         self.read_spans.setdefault(para.index, []).append((offset + m.start("num"), offset + m.end("num")))
         return s
 
     HEAD_PATH = re.compile(r"^\s*\d+\s*[、.．]\s*(?P<path>(?:[^\s（()）：:；;，,。\d.、]{2,30}?\s*[（(](?:类|款|项)[)）]\s*){2,3})[。：:]")
-    LATER = re.compile(r"^(?:年初预算为(?P<b>\d[\d,]*(?:\.\d+)?)万元[，,]\s*|年初未安排预算[，,]\s*)?支出决算(?:数)?为" + AMOUNT)
+    LATER = re.compile(r"^" + BUDGET_CLAUSE + r"支出决算(?:数)?为" + AMOUNT)
 
     def read(self) -> None:
+        section = None
         for para in self.report.paras:
+            if para.section != section or is_heading(para.text):
+                section, self.context = para.section, ""
+            if para.text.strip().endswith(("如下：", "如下:")):  # "支出具体情况如下：": the list after it is by 本年支出
+                last = re.split(r"[。，,]", para.text.strip()[:-1])[-1]
+                self.context = "本年支出：" if "支出" in last else "本年收入：" if "收入" in last else ""
             if "名词解释" in para.part or para.text.strip().endswith("：") and "万元" not in para.text:
                 continue
             head = self.HEAD_PATH.match(para.text)
@@ -270,6 +283,8 @@ class Reader:
                     continue
                 found.append(self.add(key, m, para, sentence, offset))
         prefix = fund(para.section)
+        if prefix == "其他：" and self.context:
+            prefix = self.context
         for m in PATH.finditer(sentence):
             if not self._taken(para.index, offset + m.start("num")):
                 key = path_key(m.group("path"))
@@ -304,14 +319,32 @@ class Reader:
             total = in_wan(m.group("num"), m.group("unit"))
         self.shares.append((para, sentence, offset, items, total))
 
-    CHANGE = re.compile(r"(?:(?:与|较|比)(?P<year>20\d\d|上)年度?(?:相比)?[，,]?)?(?P<subj>[^，,。；;]{0,40}?)(?:各)?"
+    CHANGE = re.compile(r"(?:(?:与|较|比)(?P<year>20\d\d|上|去)年度?(?:相比)?[，,]?)?(?P<subj>[^，,。；;]{0,40}?)(?:各)?"
                         r"(?P<dir>增加|减少)" + NUM + UNIT + r"[，,]?\s*(?P<rdir>增长|上升|下降|减少|增加)(?P<rate>\d+(?:\.\d+)?)\s*[%％]")
 
     LEVEL = re.compile(r"(?P<subj>[^，,。；;]{0,40}?)(?:支出)?(?:决算)?[，,]?(?:与|较|和|同)(?:20\d\d|上)年度?(?:相比)?(?:基本)?持平")
 
     NEW = re.compile(r"(?P<subj>[^，,。；;]{0,40}?)上年无此项支出[，,]\s*本年新增" + NUM + UNIT)
 
+    VS_BUDGET = re.compile(r"比(?:年初)?预算(?:数)?(?:(?P<dir>减少|增加)" + NUM + UNIT + r"|(?P<same>无增减变化|持平))")
+
     def _changes(self, para: Para, sentence: str, offset: int, found: list[Statement]) -> None:
+        for m in self.VS_BUDGET.finditer(sentence):
+            clause = re.split(r"[，,；;。：:]", sentence[:m.start()])[-1]
+            best = [(k, p.search(clause)) for k, p in _subject_only() if p.search(clause)]
+            key = max(best, key=lambda kv: len(kv[1].group(0)))[0] if best else None
+            if key is None:
+                before = [s for s in found if s.start < offset + m.start()]
+                key = before[-1].key if before else None
+            if key is None:
+                continue
+            now = next((s.value for s in reversed(found) if s.key == key and s.start < offset + m.start()), None)
+            d = Decimal(0) if m.group("same") else in_wan(m.group("num"), m.group("unit"))
+            text = m.group(0)
+            if m.group("num"):
+                self.read_spans.setdefault(para.index, []).append((offset + m.start("num"), offset + m.end("num")))
+            self.vs_budget.append((para, sentence, key, now, text, -d if m.group("dir") == "增加" else d,
+                                   m.group("num") or "0", offset + (m.start("num") if m.group("num") else m.start())))
         for m in self.NEW.finditer(sentence):
             best = [(k, p.search(m.group("subj"))) for k, p in _subject_only() if p.search(m.group("subj"))]
             if best:
@@ -422,7 +455,9 @@ def table_statements(tables: list[PrintedTable], source: str = "附表") -> list
                     add(m.group(1), f"{label} {m.group(1)}", row[1] if _cell_value(row[1]) is not None else None, t)
         elif tid == "t02":
             add("本年收入合计", f"{label} 合计", _column_value(rows, "本年收入合计"), t)
+            out.extend(_coded_rows(t, label, source, "本年收入：", "本年收入合计"))
         elif tid == "t03":
+            out.extend(_coded_rows(t, label, source, "本年支出：", "本年支出合计"))
             add("本年支出合计", f"{label} 合计", _column_value(rows, "本年支出合计"), t)
             add("基本支出", f"{label} 基本支出合计", _column_value(rows, "基本支出"), t)
             add("项目支出", f"{label} 项目支出合计", _column_value(rows, "项目支出"), t)
@@ -461,12 +496,12 @@ def fund(section: str) -> str:
     return "其他："
 
 
-def _coded_rows(t: PrintedTable, label: str, source: str, prefix: str = "") -> list[Statement]:
+def _coded_rows(t: PrintedTable, label: str, source: str, prefix: str = "", column: str = "合计") -> list[Statement]:
     """Class and item rows (the 合计 column) of a 支出决算表 by 功能分类, keyed by their names' path."""
-    header = next((r for r in t.rows[:3] if any(re.sub(r"\s", "", c) == "合计" for c in r)), None)
+    header = next((r for r in t.rows[:3] if any(re.sub(r"\s", "", c) == column for c in r)), None)
     if header is None:
         return []
-    col = [re.sub(r"\s", "", c) for c in header].index("合计")
+    col = [re.sub(r"\s", "", c) for c in header].index(column)
     names: dict[str, str] = {}
     out = []
     for row in t.rows:
@@ -554,6 +589,7 @@ class Checker:
         self.budget_rates(printed)
         self.parts(stated + printed)
         self.three_public_changes()
+        self.item_budgets()
         self.glossary(stated + printed)
         self.years()
         self.counts()
@@ -737,6 +773,14 @@ class Checker:
                 self.add("R05", ERROR, para.where,
                          f"“{short(sentence)}”写{direction} {dtext}、{rdir} {fig(rate)}%：按本年 {fig(now)}万元、上年 {fig(prior)}万元"
                          f"应为 {expected.quantize(CENT)}%", (), (para.index,), ((para.index, pos),))
+        for para, sentence, key, now, text, d, dtext, pos in self.reader.vs_budget:
+            now = now if now is not None else values.get(key)
+            budget = values.get(BUDGET + key)
+            if now is None or budget is None or now + d == budget:
+                continue
+            self.add("R05", ERROR, para.where, f"“{short(sentence)}”写{_key_name(key)}“{text}”：按决算 {fig(now)}万元，预算应为 "
+                     f"{fig(now + d)}万元，而{'附表' if any(s.key == BUDGET + key and s.source != '正文' for s in statements) else '报告'}"
+                     f"所写预算为 {fig(budget)}万元", (), (para.index,), ((para.index, pos),))
         for para, sentence, key, d, dtext, pos in self.reader.new:
             now_s = by_para.get((para.index, key))
             now = now_s.value if now_s is not None else values.get(key)
@@ -821,6 +865,23 @@ class Checker:
                 t = text.get(total)
                 if t is not None:
                     self.add("R03", HINT, t.where, f"{total} {fig(whole)}万元，其组成部分合计 {fig(got)}万元（舍入差异）", (), (t.para,))
+
+    def item_budgets(self) -> None:
+        """When the text lists every item (their figures add up to the 一般公共预算财政拨款支出), their budgets add up to its budget."""
+        text = [s for s in self.reader.statements if s.source == "正文"]
+        items = {s.key: s for s in text if s.key.startswith(ITEM) and "：" not in s.key[len(ITEM):] and s.key.count("|") == 2}
+        budgets = {s.key[len(BUDGET):]: s for s in text if s.key.startswith(BUDGET + ITEM)}
+        total = next((s for s in text if s.key == "一般公共预算财政拨款支出"), None)
+        total_budget = next((s for s in text if s.key == BUDGET + "一般公共预算财政拨款支出"), None)
+        if not items or total is None or total_budget is None or set(items) - set(budgets):
+            return
+        if abs(sum((s.value for s in items.values()), Decimal(0)) - total.value) > CENT * len(items):
+            return  # the text does not list every item
+        got = sum((budgets[k].value for k in items), Decimal(0))
+        if abs(got - total_budget.value) > CENT * len(items):
+            self.add("R05", ERROR, total_budget.where,
+                     f"一般公共预算财政拨款支出预算 {fig(total_budget.value)}万元，各项级科目所写预算合计 {fig(got)}万元",
+                     tuple(sorted({budgets[k].where for k in items})), (total_budget.para,) + tuple(budgets[k].para for k in items), ())
 
     def three_public_changes(self) -> None:
         """The change of the “三公” total against the changes of its three items as the text states them."""
