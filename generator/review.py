@@ -267,8 +267,9 @@ class Reader:
                 self.context = "本年支出：" if "支出" in last else "本年收入：" if "收入" in last else ""
             if "名词解释" in para.part or para.text.strip().endswith("：") and "万元" not in para.text:
                 continue
-            head = self.HEAD_PATH.match(para.text)
+            head = None
             for offset, sentence in sentences(para.text):
+                head = self.HEAD_PATH.match(sentence) or head  # a PDF may run several items into one paragraph
                 m = self.LATER.match(sentence) if head else None
                 if m:  # "1、…（项）。主要用于：…。年初预算为B万元，支出决算为A万元。": the item's figures
                     key = ITEM + fund(para.section) + path_key(head.group("path"))[len(ITEM):]
