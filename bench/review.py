@@ -1,6 +1,6 @@
 """How long `generate 核对` takes on a 40-page report, as a ratio to a floor (not a test).
 
-    python bench/review.py              # the Sichuan 2024 sample report (40 pages as PDF), 5 rounds
+    python bench/review.py              # the Sichuan 2024 sample report (about 40 pages as PDF), 5 rounds
     python bench/review.py report.docx --rounds 3
 
 In one process and interleaved (both see the same machine load):
