@@ -409,7 +409,7 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str
     has groups keeps them even when it shrinks below the threshold."""
     from .pipeline import output_dir
 
-    plain = {str(rel): output_dir(workbook, out_root, rel) for workbook, rel in found}
+    plain = _distinct_dirs({str(rel): output_dir(workbook, out_root, rel) for workbook, rel in found}, out_root)
     by_parent: dict[Path, list[str]] = {}
     for key, out_dir in plain.items():
         by_parent.setdefault(out_dir.parent, []).append(key)
@@ -441,6 +441,28 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str
                 filled[n] = filled.get(n, 0) + 1
             placed[key] = parent / group_folder(group) / name
     return placed
+
+
+RESERVED = (SUMMARY, MANIFEST, JOURNAL, LOG, LOCK)  # what the batch writes beside the units' folders
+
+
+def _distinct_dirs(dirs: dict[str, Path], out_root: Path) -> dict[str, Path]:
+    """No unit's folder is a file the batch writes (a workbook named “汇总.xlsx.xlsx” or “generate.log.xlsx”),
+    a 部门's own folder (“部门汇总.xlsx” in a 部门 folder), or another unit's folder under another case
+    (“A.xlsx” and “a.xlsx” are one folder on Windows): such a folder gets a fingerprint of the workbook's name."""
+    from .render import fingerprint
+
+    taken: set[str] = set()
+    out: dict[str, Path] = {}
+    for key in sorted(dirs):
+        path = dirs[key]
+        reserved = ((path.parent == out_root and path.name in RESERVED)
+                    or (is_department_folder(Path(key).parent) and path.name == DEPARTMENT_DIR))
+        if reserved or str(path).casefold() in taken:
+            path = path.with_name(f"{path.name}_{fingerprint(key)}")
+        taken.add(str(path).casefold())
+        out[key] = path
+    return out
 
 
 def _relocate(entry: dict, out_dir: Path) -> bool:
@@ -651,6 +673,7 @@ def _run_parallel(todo, jobs: int, record) -> bool:
 # ------------------------------------------------------------------ 部门 folders (issue 14)
 
 DEPARTMENT_ENTRY = "（部门汇总）"
+DEPARTMENT_DIR = "部门汇总"  # the 部门's report folder, beside its units' folders
 
 
 def department_result(folder: Path, out_dir: Path, relative: str, old_data: Path | None,
@@ -694,7 +717,7 @@ def _run_departments(found: list[tuple[Path, Path]], out_root: Path, env: dict, 
     year's workbooks) changed, or when its last run failed for a cause outside the workbooks (a
     file in the way). `previous()`: last year's workbooks, as the units took them.
     Returns how many were skipped as current."""
-    from .render import safe_name
+    from .render import unique_name
 
     folders: dict[Path, dict[str, str]] = {}
     for workbook, rel in found:
@@ -715,7 +738,7 @@ def _run_departments(found: list[tuple[Path, Path]], out_root: Path, env: dict, 
         old = entry["result"] if entry else {}
         old_data = next((Path(f) for f in old.get("files") or old.get("last_good_files") or []
                          if f.endswith(".数据.json")), None)
-        out_dir = out_root.joinpath(*[safe_name(p) for p in rel_folder.parts], "部门汇总")
+        out_dir = out_root.joinpath(*[unique_name(p) for p in rel_folder.parts], DEPARTMENT_DIR)  # as its units' folders
         result = department_result(folder, out_dir, key, old_data, previous())
         if result.get("traceback"):
             log.error("%s\n%s", folder, result["traceback"])
@@ -862,13 +885,20 @@ def count_once(results: list[dict[str, Any]]) -> int | None:
         if year is not None and isinstance(r.get("year"), int) and r["year"] != year:
             flag(r, "UNIT-OTHER-YEAR", WARNING, f"报告年度为 {r['year']} 年，不是本次汇总的 {year} 年（多数单位的报告年度），"
                                                 f"不计入全区合计；如属误放，请从文件夹中移走")
-    counted = [r for r in units if not r.get("not_counted")]
-    for rep in repeats([(r.get("code"), r.get("unit")) for r in counted]):
-        first, again = counted[rep.first], counted[rep.second]
-        same = first.get("figures") == again.get("figures")
-        flag(again, "UNIT-REPEAT", WARNING if same else ERROR,
-             f"与“{first['relative']}”是同一个单位（{rep.how}），全区合计只计入“{first['relative']}”一次"
-             + ("；两份的数字相同，请删除多余的一份" if same else "；两份的数字不同，全区合计无法确定，请删除错误的一份后重新运行"))
+    by_year: dict[Any, list[dict]] = {}
+    for r in units:
+        by_year.setdefault(r.get("year"), []).append(r)
+    for group in by_year.values():
+        for rep in repeats([(r.get("code"), r.get("unit")) for r in group]):
+            first, again = group[rep.first], group[rep.second]
+            same = first.get("figures") == again.get("figures")
+            if again.get("not_counted"):  # another year: counted nowhere, but the copy is said too
+                flag(again, "UNIT-REPEAT", WARNING, f"与“{first['relative']}”是同一个单位（{rep.how}）"
+                     + ("，两份的数字相同" if same else "，两份的数字不同"))
+                continue
+            flag(again, "UNIT-REPEAT", WARNING if same else ERROR,
+                 f"与“{first['relative']}”是同一个单位（{rep.how}），全区合计只计入“{first['relative']}”一次"
+                 + ("；两份的数字相同，请删除多余的一份" if same else "；两份的数字不同，全区合计无法确定，请删除错误的一份后重新运行"))
     return year
 
 
