@@ -870,7 +870,9 @@ def count_once(results: list[dict[str, Any]]) -> int | None:
     The result dicts are replaced key by key (never their lists): the manifest keeps what the unit
     itself gave."""
     year = district_year(results)
-    units = sorted((r for r in results if r.get("level") != "部门" and r.get("figures")), key=lambda r: r["relative"])
+    # the first of two copies is the one of the shorter path (a copy's name is longer: “X(1)”, “X - 副本”)
+    units = sorted((r for r in results if r.get("level") != "部门" and r.get("figures")),
+                   key=lambda r: (len(r["relative"]), r["relative"]))
 
     def flag(r: dict, rule: str, severity: str, message: str) -> None:
         r["not_counted"] = message
