@@ -27,11 +27,10 @@ from .check import ADMIN_TYPES
 from .errors import CheckFailed, GeneratorError, OutputError, WorkbookError
 from .findings import ERROR, HINT, WARNING, Finding
 from .layout import load_layout
-from .inputs import folder_workbooks, repeats
+from .inputs import AUDIT_SHEET, folder_workbooks, repeats
 from .money import ZERO, fmt_amount
 
 MAIN_SUBJECT = "部门"
-AUDIT_SHEET = "部门汇总核对"
 RULES = (
     ("上级补助", "本级的“对附属单位补助支出”与所属单位的“上级补助收入”是同一笔资金在部门内部的拨付，"
                 "汇总时两方全额抵销：本级支出决算表的对附属单位补助支出列、所属单位收入决算表的上级补助收入列"
@@ -500,8 +499,8 @@ def prior_year(members: list[Member], previous: Any = None) -> tuple[dict[str, A
     if basis:
         notes.append(Finding("DEPT-PRIOR", HINT, _cell(main, "prior.total"),
                              f"上年的部门内部往来（上级补助、上缴上级）不详（{why}），上年的“{'”“'.join(basis)}”"
-                             "无法与本年一样抵销内部往来，部门决算说明不作这几项同比比较；"
-                             "指定各单位上年的工作簿（generate --previous）即可按同一口径比较"))
+                             "无法与本年一样抵销内部往来，部门决算说明对此不作同比比较；"
+                             "用 --previous 指定各单位上年的工作簿即可按同一口径比较"))
     return out, notes
 
 

@@ -46,6 +46,20 @@ def looks_like_workbook(path: Path) -> bool:
         return False
 
 
+AUDIT_SHEET = "部门汇总核对"  # the sheet only a consolidated workbook (consolidate.py) has
+CONSOLIDATED = "程序生成的部门汇总工作簿，不是单位的工作簿（部门汇总时不作为单位读入）"
+
+
+def is_consolidated(path: Path) -> bool:
+    """A 部门's consolidated workbook this program wrote (copied back among its units, say)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            with z.open("xl/workbook.xml") as part:
+                return AUDIT_SHEET.encode("utf-8") in part.read(1 << 20)
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError, EOFError, RuntimeError, NotImplementedError):
+        return False
+
+
 def is_department_folder(rel_folder: Path) -> bool:
     """A folder named “…（部门）” holds one 部门: its 本级 and 所属单位 workbooks."""
     return rel_folder != Path(".") and rel_folder.name.endswith(DEPARTMENT_SUFFIXES)
@@ -77,6 +91,8 @@ def discover_all(paths: list[Path], out_root: Path | None = None
                 if out_root and out_root in path.resolve().parents:
                     continue
                 reason = skip_reason(path)
+                if not reason and is_department_folder(rel.parent) and is_consolidated(path):
+                    reason = CONSOLIDATED
                 if reason:
                     skipped.append((str(rel), reason))
                     continue
@@ -99,7 +115,7 @@ def folder_workbooks(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     for path in sorted(Path(folder).iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
-        reason = skip_reason(path)
+        reason = skip_reason(path) or (CONSOLIDATED if is_consolidated(path) else None)
         if reason:
             skipped.append((path.name, reason))
         else:

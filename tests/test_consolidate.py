@@ -407,3 +407,13 @@ def test_renamed_department_leaves_no_superseded_files(tmp_path):
     left = sorted(p.name for p in out.iterdir() if p.is_file())
     assert left == sorted(p.name for p in [done.workbook, done.outcome.written.report, done.outcome.written.data])
     assert sorted((out / "图表").iterdir()) == sorted(done.outcome.written.charts)
+
+
+def test_consolidated_workbook_copied_among_the_units_is_not_a_unit(department, tmp_path):
+    """The program's own consolidated workbook put back into the 部门 folder (whatever its name) is not read
+    as a second 本级: it is listed as not processed, and the 部门 is the same."""
+    folder = build(tmp_path / "dept")
+    shutil.copy(department.workbook, folder / "本级-新.xlsx")
+    cons = consolidate(folder)
+    assert len(cons.members) == 3 and cons.cells[("t01", "income_bottom", "year_total", "")] == D("1130")
+    assert [n for n, why in cons.skipped if "程序生成的部门汇总工作簿" in why] == ["本级-新.xlsx"]
