@@ -819,3 +819,39 @@ def test_web_accepts_workbooks_whatever_the_case_of_the_suffix(app, good, name):
     (sess,) = app.extensions["juesuan"].sessions.values()
     (job,) = sess.jobs.values()
     assert [u.display for u in job.units] == [name] and job.units[0].status == "成功"
+
+
+# ------------------------------------------------------------------ issue 19: totals over several workbooks
+
+def test_links_inside_a_district_never_count_a_unit_twice(good, tmp_path):
+    """A link to a workbook of the same tree, a linked folder, and a copy of the unit under another name:
+    one report per file the link points to, and the 全区合计 adds the unit once, naming the copy."""
+    folder = tmp_path / "区县"
+    (folder / "乡镇").mkdir(parents=True)
+    shutil.copy(good, folder / "单位.xlsx")
+    (folder / "链接.xlsx").symlink_to(folder / "单位.xlsx")
+    (folder / "乡镇" / "链接的文件夹").symlink_to(folder, target_is_directory=True)
+    shutil.copy(good, folder / "乡镇" / "单位-副本.xlsx")
+    out = tmp_path / "out"
+    result = run_batch([folder], out, jobs=1)
+    assert result.ok
+    assert sorted(r["relative"] for r in result.results) == ["乡镇/单位-副本.xlsx", "单位.xlsx"]
+    copy = next(r for r in result.results if r["relative"] == "乡镇/单位-副本.xlsx")
+    assert copy["status"] == "警告" and "与“单位.xlsx”是同一个单位" in copy["message"]
+    total = list(load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(values_only=True))[-1]
+    assert total[3] == "1个单位"
+
+
+def test_the_sample_district_counts_each_unit_once_and_one_year(tmp_path):
+    """`generate sample_inputs/`: the three 2020 workbooks of one unit are each a 警告 naming why, none is added
+    to the 2024 全区合计, which states how many units it adds."""
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, [str(SAMPLES), "-o", str(out), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("报告年度为 2020 年，不是本次汇总的 2024 年") == 3
+    assert "是同一个单位（单位名称“资阳市雁江区社会保险事业管理局”）" in res.output
+    rows = list(load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(min_row=2, values_only=True))
+    total = rows[-1]
+    counted = [r for r in rows[:-1] if not r[8] or "不计入全区合计" not in r[8] and "未计入" not in r[8]]
+    assert total[3] == f"{len(counted)}个单位" == "6个单位"
+    assert total[9] == pytest.approx(sum(r[9] for r in counted))
