@@ -398,7 +398,7 @@ def group_folder(n: int) -> str:
     return f"第{n:03d}组"
 
 
-def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str, Path]:
+def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path, inputs: list[Path] = ()) -> dict[str, Path]:
     """Where each unit's report folder goes: mirroring the input folders, except that the units of
     a folder holding more than GROUP_THRESHOLD workbooks go into sub-folders 第001组, 第002组, …
     of at most GROUP_THRESHOLD units each.
@@ -409,7 +409,7 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str
     has groups keeps them even when it shrinks below the threshold."""
     from .pipeline import output_dir
 
-    plain = _distinct_dirs({str(rel): output_dir(workbook, out_root, rel) for workbook, rel in found}, out_root)
+    plain = _distinct_dirs({str(rel): output_dir(workbook, out_root, rel) for workbook, rel in found}, out_root, inputs)
     by_parent: dict[Path, list[str]] = {}
     for key, out_dir in plain.items():
         by_parent.setdefault(out_dir.parent, []).append(key)
@@ -446,18 +446,24 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str
 RESERVED = (SUMMARY, MANIFEST, JOURNAL, LOG, LOCK)  # what the batch writes beside the units' folders
 
 
-def _distinct_dirs(dirs: dict[str, Path], out_root: Path) -> dict[str, Path]:
+def _distinct_dirs(dirs: dict[str, Path], out_root: Path, inputs: list[Path] = ()) -> dict[str, Path]:
     """No unit's folder is a file the batch writes (a workbook named “汇总.xlsx.xlsx” or “generate.log.xlsx”),
-    a 部门's own folder (“部门汇总.xlsx” in a 部门 folder), or another unit's folder under another case
-    (“A.xlsx” and “a.xlsx” are one folder on Windows): such a folder gets a fingerprint of the workbook's name."""
+    a 部门's own folder (“部门汇总.xlsx” in a 部门 folder), another unit's folder under another case
+    (“A.xlsx” and “a.xlsx” are one folder on Windows), or an input folder (“区县/区县.xlsx” with -o the
+    folder around 区县): such a folder gets a fingerprint of the workbook's name."""
     from .render import fingerprint
 
+    root = Path(out_root).resolve()
+    around = [g.resolve() for g in map(Path, inputs) if g.is_dir() and g.resolve() not in root.parents
+              and g.resolve() != root]  # an output folder inside an input folder is allowed (and passed over)
     taken: set[str] = set()
     out: dict[str, Path] = {}
     for key in sorted(dirs):
         path = dirs[key]
+        full = root / path.relative_to(out_root) if path.is_relative_to(out_root) else path.resolve()
         reserved = ((path.parent == out_root and path.name in RESERVED)
-                    or (is_department_folder(Path(key).parent) and path.name == DEPARTMENT_DIR))
+                    or (is_department_folder(Path(key).parent) and path.name == DEPARTMENT_DIR)
+                    or any(full == g or g in full.parents or full in g.parents for g in around))
         if reserved or str(path).casefold() in taken:
             path = path.with_name(f"{path.name}_{fingerprint(key)}")
         taken.add(str(path).casefold())
@@ -510,7 +516,7 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
     skipped = 0
     results: list[dict[str, Any]] = []
     found, not_processed = discover_all(paths, out_root)
-    out_dirs = unit_output_dirs(found, out_root)
+    out_dirs = unit_output_dirs(found, out_root, paths)
     grouped = any(GROUP_NAME.fullmatch(d.parent.name) for d in out_dirs.values())
     hashes: dict[str, str] = {}
     for workbook, rel in found:

@@ -143,7 +143,10 @@ def read_members(folder: Path, previous: Any = None) -> list[Member]:
             n = sum(f.severity == ERROR for f in findings)
             exc = UnitFailed(f"单位“{acc.unit.get('name') or path.stem}”（{path.name}）有 {n} 处错误，"
                              f"首个在 {first.ref}：{first.message}；请改正该单位的工作簿后重新汇总，部门汇总未生成")
-            exc.findings, exc.accounts = findings, acc
+            # located in that unit's workbook: the 部门's list of findings holds several units' cells
+            exc.findings = [Finding(f.rule, f.severity, f"{path.name} {f.ref}", f.message, tuple(f"{path.name} {a}" for a in f.also))
+                            for f in findings]
+            exc.accounts = acc
             raise exc
         members.append(Member(path, acc, findings, acc.unit.get("subject") == MAIN_SUBJECT))
     for r in repeats([(m.accounts.unit.get("code"), m.accounts.unit.get("name")) for m in members]):

@@ -74,7 +74,8 @@ def discover_all(paths: list[Path], out_root: Path | None = None
     """(workbook, path relative to its input folder) for every workbook given or found below a
     folder, and (file, reason) for every file found there but not processed.
 
-    Hidden files and folders and anything under the output folder are passed over silently;
+    Hidden files and folders and anything under an output folder placed inside an input folder are
+    passed over silently;
     Office lock files (~$…) and files of other types are listed as skipped. A file reached twice
     (a link to a workbook of the same folder) is taken once.
     """
@@ -84,11 +85,14 @@ def discover_all(paths: list[Path], out_root: Path | None = None
     for given in paths:
         given = Path(given)
         if given.is_dir():
+            # the output folder inside the input folder is passed over; an output folder around it is not
+            # (everything would be passed over)
+            inner = out_root if out_root and given.resolve() in out_root.parents else None
             for path in sorted(given.rglob("*")):
                 rel = path.relative_to(given)
                 if _hidden(rel) or not path.is_file():
                     continue
-                if out_root and out_root in path.resolve().parents:
+                if inner and inner in path.resolve().parents:
                     continue
                 reason = skip_reason(path)
                 if not reason and is_department_folder(rel.parent) and is_consolidated(path):

@@ -855,3 +855,17 @@ def test_the_sample_district_counts_each_unit_once_and_one_year(tmp_path):
     counted = [r for r in rows[:-1] if not r[8] or "不计入全区合计" not in r[8] and "未计入" not in r[8]]
     assert total[3] == f"{len(counted)}个单位" == "6个单位"
     assert total[9] == pytest.approx(sum(r[9] for r in counted))
+
+
+def test_output_folder_around_the_input_folder_writes_nothing_into_it(good, tmp_path):
+    """`generate 区县 -o <the folder around 区县>` with a workbook named 区县.xlsx: the workbooks are found (not
+    "没有找到"), and no report lands in the input folder (its folder name would be the input folder's)."""
+    folder = tmp_path / "区县"
+    (folder / "乡镇").mkdir(parents=True)
+    shutil.copy(good, folder / "区县.xlsx")
+    shutil.copy(good, folder / "乡镇" / "乡镇.xlsx")
+    res = CliRunner().invoke(main, [str(folder), "-o", str(tmp_path), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert "共 2 个单位：生成 2 个" in res.output
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == ["乡镇", "乡镇/乡镇.xlsx", "区县.xlsx"]
+    assert len(list(tmp_path.rglob("*.docx"))) == 2
