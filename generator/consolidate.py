@@ -380,7 +380,7 @@ def _shared_names(members: list[Member]) -> set[str]:
     """Project names used by more than one unit (ordinary: each runs its own “信息化运维”)."""
     users: dict[str, set[int]] = {}
     for i, m in enumerate(members):
-        recs = [r for r in m.accounts.performance if r.get("scope") == "项目"] if i else []
+        recs = [r for r in m.accounts.performance if r.get("scope") == "项目"]
         for r in recs + list(m.accounts.lists.get("projects", [])):
             if r.get("name"):
                 users.setdefault(str(r["name"]).strip(), set()).add(i)

@@ -301,15 +301,37 @@ def test_units_of_another_layout_are_refused_naming_each_and_its_cell(tmp_path):
 
 
 def test_same_project_name_in_two_units_is_ordinary(tmp_path):
-    """Two units each running “信息化运维” is no error: the 部门 lists both, each named with its unit."""
-    station, center = build_samples.rescue_station(), build_samples.marriage_center()
-    station["performance"][1]["name"] = "信息化运维"
-    center["performance"][1]["name"] = "信息化运维"
-    folder = build(tmp_path / "dept", **{STATION: station, CENTER: center})
+    """Units each running “信息化运维” (the 本级 too) is no error: the 部门 lists each, named with its unit."""
+    office, station, center = (build_samples.civil_affairs_office(), build_samples.rescue_station(),
+                               build_samples.marriage_center())
+    for data in (office, station, center):
+        data["performance"][1]["name"] = "信息化运维"
+    folder = build(tmp_path / "dept", **{OFFICE: office, STATION: station, CENTER: center})
     done = generate_department(folder, tmp_path / "out" / "x")
     assert not [f for f in done.outcome.findings if f.severity == "错误"]
     names = [r["name"] for r in done.consolidation.data["performance"]]
-    assert "信息化运维（示范区救助管理站）" in names and "信息化运维（示范区婚姻登记服务中心）" in names
+    assert {"信息化运维（示范区民政局）", "信息化运维（示范区救助管理站）", "信息化运维（示范区婚姻登记服务中心）"} <= set(names)
+
+
+def test_an_error_of_the_consolidated_workbook_names_the_unit_and_its_cell(tmp_path, monkeypatch):
+    """When the consolidated workbook's check stops the 部门, the 错误 points at the unit's own cell, not at
+    the workbook the program generated."""
+    from generator import pipeline
+
+    real = pipeline.check
+
+    def check(acc, settings=None):
+        found = real(acc, settings)
+        if "纳入示范区民政局" in (acc.unit.get("structure") or ""):  # the consolidated workbook only
+            row = next(r for r in acc.performance if r["name"] == "流浪乞讨人员救助")
+            found.append(Finding("TEST", "错误", row["_refs"]["score"], "得分超出分值"))
+        return found
+
+    monkeypatch.setattr(pipeline, "check", check)
+    with pytest.raises(Exception) as exc:
+        generate_department(build(tmp_path / "dept"), tmp_path / "out" / "x")
+    (f,) = [f for f in exc.value.findings if f.rule == "TEST"]
+    assert f.ref.startswith(f"{STATION} 绩效管理!") and f.message == "“示范区救助管理站”：得分超出分值"
 
 
 def _members(tmp_path, previous=None, **changed):
