@@ -88,6 +88,7 @@ class Consolidation:
     notes: list[Finding] = field(default_factory=list)  # what the 部门 cannot say (a partial 上年数 …)
     origin: dict[str, list[tuple[Member, dict]]] = field(default_factory=dict)  # list rows → their unit's row
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) in the folder but not a workbook
+    prior_flows: dict[str, Decimal] | None = None  # last year's internal flows taken out of the 上年数, when known
 
     @property
     def main(self) -> Member:
@@ -523,7 +524,7 @@ def consolidate(folder: Path, previous: Any = None) -> Consolidation:
     lists, origin = _lists_data(members)
     data = _tables_data(cells, members) | _forms_data(members, prior) | lists
     return Consolidation(Path(folder), members, data, elims, cells, member_cells, deltas, notes, origin,
-                         folder_workbooks(folder)[1])
+                         folder_workbooks(folder)[1], _prior_flows(members, previous)[0])
 
 
 # ------------------------------------------------------------------ the audit sheet
@@ -598,7 +599,19 @@ def write_audit_sheet(wb, cons: Consolidation) -> None:
             put(["内部往来抵销", *[cons.deltas.get(key, ZERO) for _, key in cols]], fill=elim_fill)
         put(["部门合计", *[cons.cells.get(key, ZERO) for _, key in cols]], bold)
         row[0] += 1
-    put(["五、各单位的说明文字（部门的说明文字取自本级工作簿，以下可供引用）"], bold)
+    put(["五、上年数（同比比较的基数；部门一栏空白的项不作同比比较）"], bold)
+    fields = [f for f in load_layout().form("prior").fields if f.kind == "money"]
+    put(["单位", *[f.label for f in fields]], bold, head_fill)
+    for m in cons.members:
+        put([m.name, *[m.accounts.prior.get(f.key) for f in fields]])
+    if cons.prior_flows is not None:
+        put(["上年内部往来抵销", *[-cons.prior_flows[FLOW_SIDES[f.key]] if f.key in FLOW_SIDES else None for f in fields]],
+            fill=elim_fill)
+    put(["部门上年数", *[cons.data["prior"].get(f.key) for f in fields]], bold)
+    for note in cons.notes:
+        put([f"{note.severity}：{note.ref}：{note.message}"])
+    row[0] += 1
+    put(["六、各单位的说明文字（部门的说明文字取自本级工作簿，以下可供引用）"], bold)
     labels = {f.key: f.label for f in load_layout().form("reasons").fields}
     put(["单位", "项目", "内容"], bold, head_fill)
     for m in cons.members:
