@@ -37,7 +37,7 @@ from . import __version__
 from .errors import GeneratorError, OutputError
 from .findings import ERROR, WARNING
 # what a workbook is: one rule for the batch, `generate 部门` and the web page (the names stay importable from here)
-from .inputs import (DEPARTMENT_SUFFIXES, WORKBOOK_SUFFIXES, discover, discover_all,  # noqa: F401
+from .inputs import (DEPARTMENT_ENTRY, DEPARTMENT_SUFFIXES, WORKBOOK_SUFFIXES, discover, discover_all,  # noqa: F401
                      is_department_folder, looks_like_workbook, repeats, skip_reason)
 from .money import ZERO
 from .output import atomic_write
@@ -678,7 +678,6 @@ def _run_parallel(todo, jobs: int, record) -> bool:
 
 # ------------------------------------------------------------------ 部门 folders (issue 14)
 
-DEPARTMENT_ENTRY = "（部门汇总）"
 DEPARTMENT_DIR = "部门汇总"  # the 部门's report folder, beside its units' folders
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # compared case-insensitively: .XLSX and .Xlsx are workbooks too
 DEPARTMENT_SUFFIXES = ("（部门）", "(部门)")
+DEPARTMENT_ENTRY = "（部门汇总）"  # a 部门 folder's own result, beside its units' (“<folder>/（部门汇总）”)
 
 
 # ------------------------------------------------------------------ which files are workbooks
@@ -95,8 +96,11 @@ def discover_all(paths: list[Path], out_root: Path | None = None
                 if inner and inner in path.resolve().parents:
                     continue
                 reason = skip_reason(path)
-                if not reason and is_department_folder(rel.parent) and is_consolidated(path):
-                    reason = CONSOLIDATED
+                if not reason and is_department_folder(rel.parent):
+                    if path.name == DEPARTMENT_ENTRY:
+                        reason = f"与程序写出的部门汇总行“{DEPARTMENT_ENTRY}”同名；请改名（加上 .xlsx）"
+                    elif is_consolidated(path):
+                        reason = CONSOLIDATED
                 if reason:
                     skipped.append((str(rel), reason))
                     continue

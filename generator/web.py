@@ -54,7 +54,7 @@ from werkzeug.exceptions import HTTPException
 
 from .errors import GeneratorError
 from .findings import ERROR, SEVERITY_ORDER, WARNING, Finding
-from .inputs import DEPARTMENT_SUFFIXES, WORKBOOK_SUFFIXES, looks_like_workbook  # one rule with the batch
+from .inputs import DEPARTMENT_ENTRY, DEPARTMENT_SUFFIXES, WORKBOOK_SUFFIXES, looks_like_workbook  # as the batch
 
 log = logging.getLogger("generator.web")
 
@@ -526,7 +526,7 @@ def receive(sess: Session, files, config) -> Job:
         job.units.append(Unit(len(job.units), display, stored))
         if folder != uploads and not any(u.stored.parent == folder and u.display.endswith("部门汇总") for u in job.units):
             job.units.append(Unit(len(job.units), f"{PurePosixPath(display).parent}/部门汇总",
-                                  folder / DEPARTMENT_RESULT))  # the 部门 itself, once its units are done
+                                  folder / DEPARTMENT_ENTRY))  # the 部门 itself, once its units are done
 
     try:
         for f in files:
@@ -534,7 +534,7 @@ def receive(sess: Session, files, config) -> Job:
     except UploadRejected:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    if not any(u.stored.name != DEPARTMENT_RESULT for u in job.units):
+    if not any(u.stored.name != DEPARTMENT_ENTRY for u in job.units):
         shutil.rmtree(folder, ignore_errors=True)
         raise UploadRejected("没有找到可以处理的 .xlsx 工作簿。" + "".join(job.notes))
     job.batch = len(job.units) > 1
@@ -727,9 +727,6 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
         for unit in job.units:
             if unit.status in ("待处理", "处理中"):
                 unit.status, unit.message = "错误", "未处理：批量处理中断。"
-
-
-DEPARTMENT_RESULT = "（部门汇总）"  # batch.DEPARTMENT_ENTRY: a 部门 folder's own result
 
 
 def relative_name(unit: Unit, uploads: Path) -> str:
