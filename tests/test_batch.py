@@ -315,15 +315,20 @@ def test_unit_folders_never_take_names_the_batch_writes(tmp_path, minimal_data):
     assert (out / "generate.log").is_file() and (out / "manifest.json").is_file() and (out / "汇总.xlsx").is_file()
 
 
-def test_superseded_files_of_a_unit_are_removed(tmp_path, minimal_data, make_workbook):
-    """After the 单位名称 (so the report's name) changes, the unit's folder holds the new report, its data
-    file and its charts only: no stale report a clerk could upload by mistake."""
+@pytest.mark.parametrize("change", [
+    lambda unit: unit.update(name="测试单位（更名）"),  # 单位名称: another report name
+    lambda unit: unit.update(profile="上海2024（9张附表）"),  # 报告格式: another title, no charts
+    lambda unit: unit.update(year=2025),  # 报告年度
+], ids=["name", "layout", "year"])
+def test_superseded_files_of_a_unit_are_removed(tmp_path, minimal_data, make_workbook, change):
+    """After the 单位名称, 报告格式 or 报告年度 changes, the unit's folder holds the new report, its data
+    file and its charts only: no stale report (or chart) a clerk could upload by mistake."""
     from generator.pipeline import generate
 
     path = make_workbook(minimal_data)
     out = tmp_path / "out"
     first = generate(path, out)
-    minimal_data["unit"]["name"] = "测试单位（更名）"
+    change(minimal_data["unit"])
     write_workbook(path, minimal_data)
     second = generate(path, out)
     folder = second.written.report.parent
