@@ -362,3 +362,23 @@ def test_failed_department_is_retried_once_the_cause_is_gone(tmp_path):
     assert blocked.is_file()
     unit = next(r for r in second.results if r["relative"].endswith("部门汇总.xlsx"))
     assert unit["out_dir"] != dept["out_dir"] and unit["status"] == "成功"
+
+
+def test_a_self_evaluation_report_no_longer_asked_for_is_removed(tmp_path):
+    """A 专项绩效自评报告 the workbook no longer asks for leaves the unit's folder with the next run; the
+    决算说明 and the 整体 report stay."""
+    import build_samples
+
+    from generator.pipeline import generate
+
+    data = build_samples.welfare()
+    path = tmp_path / "福利院.xlsx"
+    write_workbook(path, data)
+    first = generate(path, tmp_path / "out")
+    assert len(first.written.selfeval) == 2
+    data["selfeval_projects"] = []
+    write_workbook(path, data)
+    second = generate(path, tmp_path / "out")
+    (overall,) = second.written.selfeval
+    docx = sorted(p.name for p in second.written.report.parent.glob("*.docx"))
+    assert docx == sorted([second.written.report.name, overall.name])
