@@ -680,22 +680,23 @@ def trace_findings(cons: Consolidation, acc: Accounts, findings: list[Finding], 
     unit's cell holds keeps the consolidated workbook's cell, saying so."""
     keys = _ref_keys(acc)
     members = [(m, {k: ref for ref, k in _ref_keys(m.accounts).items()}) for m in cons.members]
-    rows: dict[str, tuple[Member, str]] = {}
+    rows: dict[str, list[tuple[Member, str]]] = {}
     for list_id, recs in acc.lists.items():
         for rec, (m, src) in zip(recs, cons.origin.get(list_id, [])):
             for k, ref in rec.get("_refs", {}).items():
                 if k in src.get("_refs", {}):
-                    rows[ref] = (m, src["_refs"][k])
-    for rec, (m, src) in zip(acc.performance, cons.origin.get("performance", [])):
+                    rows[ref] = [(m, src["_refs"][k])]
+    for rec in acc.budget:  # 预算数 rows are summed by code: each unit's row of that code
+        code = str(rec.get("code") or "")
         for k, ref in rec.get("_refs", {}).items():
-            if k in src.get("_refs", {}):
-                rows[ref] = (m, src["_refs"][k])
+            rows[ref] = [(m, own["_refs"][k]) for m in cons.members for own in m.accounts.budget
+                         if str(own.get("code") or "") == code and k in own.get("_refs", {})]
     left_out = {f"prior.{k}" for k, v in cons.data["prior"].items()
                 if v is None and any(m.accounts.prior.get(k) is not None for m in cons.members)}
 
     def sources(ref: str) -> list[tuple[Member, str]]:
-        if ref in rows:
-            return [rows[ref]]
+        if rows.get(ref):
+            return rows[ref]
         key = keys.get(ref)
         if key is None:
             return []
@@ -717,8 +718,8 @@ def trace_findings(cons: Consolidation, acc: Accounts, findings: list[Finding], 
         (m, ref), rest = found[0], found[1:]
         where = f"{m.path.name} {ref}"
         if rest:
-            message = (f"部门合计：{f.message}（由 " + "、".join(f"“{u.name}”{r}" for u, r in found)
-                       + " 相加，请核对这几个单位的工作簿）")
+            message = (f"部门：{f.message}（部门的这个数来自 " + "、".join(f"“{u.name}”{r}" for u, r in found)
+                       + "，请核对这几个单位的工作簿）")
         else:
             message = f"“{m.name}”：{f.message}"
         out.append(Finding(f.rule, f.severity, where, message, tuple(f"{u.path.name} {r}" for u, r in rest)))

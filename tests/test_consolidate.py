@@ -403,6 +403,10 @@ def test_findings_of_the_consolidated_workbook_name_the_units_cells(department):
     (summed,) = trace_findings(cons, acc, [Finding("TEST", "警告", line.refs["basic"], "数字有误")], "x.xlsx")
     assert "“示范区民政局”" in summed.message and "“示范区救助管理站”" in summed.message
     assert not summed.ref.startswith("x.xlsx")
+    budget = next(r for r in acc.budget if r["code"] == "2080505")  # 预算数 summed by code
+    (row,) = trace_findings(cons, acc, [Finding("TEST", "警告", budget["_refs"]["initial"], "预算数有误")], "x.xlsx")
+    holders = [m.name for m in cons.members if any(r.get("code") == "2080505" for r in m.accounts.budget)]
+    assert len(holders) > 1 and all(f"“{name}”预算数!" in row.message for name in holders)
 
 
 @pytest.mark.parametrize("where", ["parent", "folder", "inside"])
