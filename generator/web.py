@@ -498,6 +498,7 @@ def receive(sess: Session, files, config) -> Job:
     job = Job(job_id, folder, [], batch=False)
     budget = {"unzipped": config["MAX_UNZIPPED_BYTES"], "limit": config["MAX_UNZIPPED_BYTES"]}
     seen: set[str] = set()
+    departments: dict[str, str] = {}  # a zip's （部门） folder → its folder among the uploads
 
     def add(display: str, read, refused: str = "已忽略“{}”：只能上传 .xlsx 工作簿或 .zip 压缩包。") -> None:
         if len(job.units) >= config["MAX_WORKBOOKS"]:
@@ -509,10 +510,17 @@ def receive(sess: Session, files, config) -> Job:
             display, n = f"{stem}（{n}）.{suffix}" if dot else f"{base}（{n}）", n + 1
         seen.add(display.casefold())
         # a member of a “…（部门）” folder of a zip is stored in such a folder: the batch consolidates it
-        parent = PurePosixPath(display).parent.name
-        from .render import unique_name
+        folder = uploads
+        parent = PurePosixPath(display).parent
+        if parent.name.endswith(DEPARTMENT_SUFFIXES):
+            if str(parent) not in departments:  # two （部门） folders of one name (in two places) stay two
+                from .render import fingerprint, safe_name
 
-        folder = uploads / unique_name(parent) if parent.endswith(DEPARTMENT_SUFFIXES) else uploads
+                name = safe_name(parent.name)
+                if not name.endswith(DEPARTMENT_SUFFIXES) or name in departments.values():
+                    name = f"{fingerprint(str(parent))}{DEPARTMENT_SUFFIXES[0]}"
+                departments[str(parent)] = name
+            folder = uploads / departments[str(parent)]
         folder.mkdir(exist_ok=True)
         stored = folder / f"{sess.stem_for(display)}.xlsx"
         from .output import atomic_write
@@ -524,7 +532,7 @@ def receive(sess: Session, files, config) -> Job:
             job.notes.append(refused.format(display))
             return
         job.units.append(Unit(len(job.units), display, stored))
-        if folder != uploads and not any(u.stored.parent == folder and u.display.endswith("部门汇总") for u in job.units):
+        if folder != uploads and (folder / DEPARTMENT_ENTRY) not in [u.stored for u in job.units]:
             job.units.append(Unit(len(job.units), f"{PurePosixPath(display).parent}/部门汇总",
                                   folder / DEPARTMENT_ENTRY))  # the 部门 itself, once its units are done
 
