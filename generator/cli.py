@@ -190,6 +190,12 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None, s
         click.echo("注意：工作簿有错误，按 --force 要求仍然生成了报告，报告中的数字可能不一致。", err=True)
     for note in outcome.notes:
         click.echo(f"注意：{note}", err=True)
+    from .inputs import DEPARTMENT_SUFFIXES
+
+    folder = workbook.resolve().parent
+    if folder.name.endswith(DEPARTMENT_SUFFIXES) and outcome.accounts.unit.get("subject") == "部门":
+        click.echo(f"注意：这份工作簿在部门文件夹“{folder.name}”中，本报告只含它自己的数字；"
+                   f"部门决算说明应汇总本级和所属单位：generate 部门 “{folder}”", err=True)
     for path in outcome.written.all():
         click.echo(f"已写入 {path}")
 

@@ -89,10 +89,13 @@ def discover_all(paths: list[Path], out_root: Path | None = None
             # the output folder inside the input folder is passed over; an output folder around it is not
             # (everything would be passed over)
             inner = out_root if out_root and given.resolve() in out_root.parents else None
+            # a 部门 folder given itself is a 部门 too (its 本级 alone is no 部门决算)
+            top = Path(given.resolve().name) if given.resolve().name.endswith(DEPARTMENT_SUFFIXES) else Path()
             for path in sorted(given.rglob("*")):
                 rel = path.relative_to(given)
                 if _hidden(rel) or not path.is_file():
                     continue
+                rel = top / rel
                 if inner and inner in path.resolve().parents:
                     continue
                 reason = skip_reason(path)

@@ -869,3 +869,20 @@ def test_output_folder_around_the_input_folder_writes_nothing_into_it(good, tmp_
     assert "共 2 个单位：生成 2 个" in res.output
     assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == ["乡镇", "乡镇/乡镇.xlsx", "区县.xlsx"]
     assert len(list(tmp_path.rglob("*.docx"))) == 2
+
+
+def test_a_department_folder_given_itself_is_consolidated(tmp_path):
+    """`generate X（部门）/` is the 部门 (its 本级 as “…本级” 单位决算, the 部门 consolidated: 1130.00), never
+    the 本级 alone published as the 部门决算说明 (870.00); one workbook of it run alone says so."""
+    folder = tmp_path / "示范区民政局（部门）"
+    shutil.copytree(SAMPLES / "示范区民政局（部门）", folder)
+    out = tmp_path / "out"
+    result = run_batch([folder], out, jobs=1)
+    assert result.ok
+    dept = next(r for r in result.results if r.get("level") == "部门")
+    assert dept["figures"]["收入总计"] == "1130"
+    reports = sorted(p.name for p in out.rglob("*部门决算说明.docx"))
+    assert reports == ["示范区民政局2024年度部门决算说明.docx"]
+    office = next(folder.glob("*本级*"))
+    res = CliRunner().invoke(main, [str(office), "-o", str(tmp_path / "one")])
+    assert res.exit_code == 0 and "本报告只含它自己的数字" in res.output and "generate 部门" in res.output
