@@ -496,6 +496,41 @@ def _relocate(entry: dict, out_dir: Path) -> bool:
     return True
 
 
+REMOVED = "已移除的单位"  # below the output folder: reports of workbooks no longer in the input, by date
+
+
+def _set_aside_removed(store: "ManifestStore", found: list[tuple[Path, Path]], out_dirs: dict[str, Path],
+                       out_root: Path) -> None:
+    """A unit whose workbook is gone from its folder (deleted, renamed, moved) leaves no report beside
+    the current ones: its report folder moves to 已移除的单位/<date>/ and it leaves the manifest.
+    A workbook that still exists but is outside this run (a run over part of a district) is left alone."""
+    keys = {str(rel) for _, rel in found} | {str(rel.parent / DEPARTMENT_ENTRY) for _, rel in found}
+    current = {str(d) for d in out_dirs.values()}
+    stamp = time.strftime("%Y-%m-%d")
+    for key, entry in list(store.units.items()):
+        result = (entry or {}).get("result") or {}
+        source, out_dir = result.get("workbook"), result.get("out_dir")
+        if key in keys or not source or os.path.lexists(source):
+            continue
+        if out_dir and out_dir not in current and Path(out_dir).is_dir():
+            try:
+                rel = Path(out_dir).resolve().relative_to(out_root.resolve())
+            except ValueError:
+                rel = None  # not below the output folder: not ours to move
+            if rel is not None and rel.parts and rel.parts[0] != REMOVED:
+                target = out_root / REMOVED / stamp / rel
+                try:
+                    if target.exists():
+                        target = target.with_name(f"{target.name}_{time.strftime('%H%M%S')}")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(out_dir, target)
+                except OSError as exc:
+                    log.warning("无法把已移除单位的报告“%s”移到“%s”：%s", out_dir, target, exc)
+                    continue
+                log.info("工作簿“%s”已不在输入文件夹中，其报告移到“%s”", source, target)
+        store.drop(key)
+
+
 def _previous_hash(previous: list[Path] | None, store: "ManifestStore") -> str:
     """One hash of last year's workbooks (each from its stored hash when unchanged)."""
     known, now = store.previous, {}
@@ -518,6 +553,7 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
     found, not_processed = discover_all(paths, out_root)
     out_dirs = unit_output_dirs(found, out_root, paths)
     grouped = any(GROUP_NAME.fullmatch(d.parent.name) for d in out_dirs.values())
+    _set_aside_removed(store, found, out_dirs, out_root)
     hashes: dict[str, str] = {}
     for workbook, rel in found:
         key = str(rel)

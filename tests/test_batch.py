@@ -382,3 +382,25 @@ def test_a_self_evaluation_report_no_longer_asked_for_is_removed(tmp_path):
     (overall,) = second.written.selfeval
     docx = sorted(p.name for p in second.written.report.parent.glob("*.docx"))
     assert docx == sorted([second.written.report.name, overall.name])
+
+
+def test_reports_of_a_removed_or_renamed_workbook_are_set_aside(tmp_path, minimal_data):
+    """A workbook renamed (or deleted) between runs: its old report folder leaves the output's picture of the
+    latest run (moved to 已移除的单位/<date>/, nothing deleted); a run over part of the district moves nothing."""
+    root = tmp_path / "district"
+    (root / "乡镇").mkdir(parents=True)
+    write_workbook(root / "甲.xlsx", _unit(minimal_data, "甲单位"))
+    write_workbook(root / "乡镇" / "乙.xlsx", _unit(minimal_data, "乙单位"))
+    out = tmp_path / "out"
+    run_batch([root], out, jobs=1)
+    run_batch([root / "乡镇"], out, jobs=1)  # part of the district: 甲 still exists, its report stays
+    assert (out / "甲").is_dir()
+    (root / "甲.xlsx").rename(root / "甲-更正.xlsx")
+    result = run_batch([root], out, jobs=1)
+    assert sorted(r["relative"] for r in result.results) == ["乡镇/乙.xlsx", "甲-更正.xlsx"]
+    assert not (out / "甲").exists()
+    (moved,) = (out / batch.REMOVED).iterdir()
+    assert list((moved / "甲").glob("*.docx"))
+    assert "甲.xlsx" not in json.loads((out / "manifest.json").read_text("utf-8"))["units"]
+    again = run_batch([root], out, jobs=1)  # the moved folder is not found as input, nor moved again
+    assert again.skipped == 2 and len(list((out / batch.REMOVED).rglob("*.docx"))) == 1
