@@ -88,8 +88,41 @@ def generate(path: Path, out_root: Path, force: bool = False, previous: Previous
             from .selfeval_docx import write_selfeval
 
             written.selfeval, notes = write_selfeval(acc, target)
+        remove_superseded(target, written, report=not only_selfeval, selfeval=selfeval or only_selfeval)
     except GeneratorError as exc:
         exc.findings, exc.accounts = findings, acc
         raise
     return Outcome(findings + (report.findings if report else []), written, forced=has_errors(blocking), accounts=acc,
                    report=report, notes=notes)
+
+
+SELFEVAL_MARK = "自评报告"  # in the name of every 绩效自评报告 .docx (selfeval_docx.report_names)
+
+
+def remove_superseded(folder: Path, written: Written, report: bool, selfeval: bool) -> None:
+    """The unit's folder shows the latest run only: a 决算说明 (with its .数据.json and charts) or a
+    绩效自评报告 an earlier run wrote under another name (the 单位名称, 报告年度 or 报告格式 changed, a
+    score sheet no longer chosen) is removed once this run's files are in place. Only what this
+    program writes is touched: a .docx counts as an earlier 决算说明 when its .数据.json lies beside it."""
+    import contextlib
+
+    keep = {p.resolve() for p in written.all()}
+
+    def drop(path: Path) -> None:
+        if path.resolve() not in keep:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    folder = Path(folder)
+    if report:
+        for data in folder.glob("*.数据.json"):
+            docx = folder / (data.name[: -len(".数据.json")] + ".docx")
+            if docx.resolve() not in keep:
+                drop(docx)
+                drop(data)
+        for png in (folder / "图表").glob("*.png"):
+            drop(png)
+    if selfeval:
+        for docx in folder.glob("*.docx"):
+            if SELFEVAL_MARK in docx.name and not (folder / (docx.stem + ".数据.json")).exists():
+                drop(docx)

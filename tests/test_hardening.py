@@ -819,3 +819,70 @@ def test_web_accepts_workbooks_whatever_the_case_of_the_suffix(app, good, name):
     (sess,) = app.extensions["juesuan"].sessions.values()
     (job,) = sess.jobs.values()
     assert [u.display for u in job.units] == [name] and job.units[0].status == "成功"
+
+
+# ------------------------------------------------------------------ issue 19: totals over several workbooks
+
+def test_links_inside_a_district_never_count_a_unit_twice(good, tmp_path):
+    """A link to a workbook of the same tree, a linked folder, and a copy of the unit under another name:
+    one report per file the link points to, and the 全区合计 adds the unit once, naming the copy."""
+    folder = tmp_path / "区县"
+    (folder / "乡镇").mkdir(parents=True)
+    shutil.copy(good, folder / "单位.xlsx")
+    (folder / "链接.xlsx").symlink_to(folder / "单位.xlsx")
+    (folder / "乡镇" / "链接的文件夹").symlink_to(folder, target_is_directory=True)
+    shutil.copy(good, folder / "乡镇" / "单位-副本.xlsx")
+    out = tmp_path / "out"
+    result = run_batch([folder], out, jobs=1)
+    assert result.ok
+    assert sorted(r["relative"] for r in result.results) == ["乡镇/单位-副本.xlsx", "单位.xlsx"]
+    copy = next(r for r in result.results if r["relative"] == "乡镇/单位-副本.xlsx")
+    assert copy["status"] == "警告" and "与“单位.xlsx”是同一个单位" in copy["message"]
+    total = list(load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(values_only=True))[-1]
+    assert total[3] == "1个单位"
+
+
+def test_the_sample_district_counts_each_unit_once_and_one_year(tmp_path):
+    """`generate sample_inputs/`: the three 2020 workbooks of one unit are each a 警告 naming why, none is added
+    to the 2024 全区合计, which states how many units it adds."""
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, [str(SAMPLES), "-o", str(out), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("报告年度为 2020 年，不是本次汇总的 2024 年") == 3
+    assert "是同一个单位（单位名称“资阳市雁江区社会保险事业管理局”）" in res.output
+    rows = list(load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(min_row=2, values_only=True))
+    total = rows[-1]
+    counted = [r for r in rows[:-1] if not r[8] or "不计入全区合计" not in r[8] and "未计入" not in r[8]]
+    assert total[3] == f"{len(counted)}个单位" == "6个单位"
+    assert total[9] == pytest.approx(sum(r[9] for r in counted))
+
+
+def test_output_folder_around_the_input_folder_writes_nothing_into_it(good, tmp_path):
+    """`generate 区县 -o <the folder around 区县>` with a workbook named 区县.xlsx: the workbooks are found (not
+    "没有找到"), and no report lands in the input folder (its folder name would be the input folder's)."""
+    folder = tmp_path / "区县"
+    (folder / "乡镇").mkdir(parents=True)
+    shutil.copy(good, folder / "区县.xlsx")
+    shutil.copy(good, folder / "乡镇" / "乡镇.xlsx")
+    res = CliRunner().invoke(main, [str(folder), "-o", str(tmp_path), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert "共 2 个单位：生成 2 个" in res.output
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == ["乡镇", "乡镇/乡镇.xlsx", "区县.xlsx"]
+    assert len(list(tmp_path.rglob("*.docx"))) == 2
+
+
+def test_a_department_folder_given_itself_is_consolidated(tmp_path):
+    """`generate X（部门）/` is the 部门 (its 本级 as “…本级” 单位决算, the 部门 consolidated: 1130.00), never
+    the 本级 alone published as the 部门决算说明 (870.00); one workbook of it run alone says so."""
+    folder = tmp_path / "示范区民政局（部门）"
+    shutil.copytree(SAMPLES / "示范区民政局（部门）", folder)
+    out = tmp_path / "out"
+    result = run_batch([folder], out, jobs=1)
+    assert result.ok
+    dept = next(r for r in result.results if r.get("level") == "部门")
+    assert dept["figures"]["收入总计"] == "1130"
+    reports = sorted(p.name for p in out.rglob("*部门决算说明.docx"))
+    assert reports == ["示范区民政局2024年度部门决算说明.docx"]
+    office = next(folder.glob("*本级*"))
+    res = CliRunner().invoke(main, [str(office), "-o", str(tmp_path / "one")])
+    assert res.exit_code == 0 and "本报告只含它自己的数字" in res.output and "generate 部门" in res.output
