@@ -237,6 +237,8 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
                 click.echo(f"    [{f['rule']}] {f['severity']} {f['ref']}：{f['message']}")
     for name, reason in result.not_processed:
         click.echo(f"未处理  {name}：{reason}")
+    for note in result.notes:
+        click.echo(f"注意：{note}", err=True)
     generated = sum(not r.get("skipped") and bool(r.get("files")) for r in result.results)
     failed = sum(not r.get("skipped") and not r.get("files") for r in result.results)
     line = f"共 {len(result.results)} 个单位：生成 {generated} 个，未变动跳过 {result.skipped} 个，未生成（有错误）{failed} 个"

@@ -164,3 +164,11 @@ def load_layout() -> Layout:
     lists = tuple(Form(f["id"], f["title"], f["intro"], _fields(f["columns"]), is_list=True,
                        profiles=tuple(f.get("profiles", ()))) for f in raw["list"])
     return Layout(tables=tables, forms=forms + lists)
+
+
+@cache
+def sheet_titles() -> frozenset[str]:
+    """Every sheet the reader may read, whatever the report profile (the safety scan leaves out
+    an oversized sheet that is none of these rather than refuse the workbook)."""
+    layout = load_layout()
+    return frozenset(t.title for t in layout.tables) | frozenset(f.title for f in layout.forms)

@@ -20,7 +20,7 @@ from .errors import WorkbookError
 from .findings import ERROR, HINT, WARNING, Finding
 from .layout import Form, Table, load_layout
 from .sheets import Sheet, open_book
-from .sheets import column_letter as get_column_letter
+from .xlsxparts import column_letter as get_column_letter
 from .geometry import (FIRST_DATA_ROW, FORM_FIRST_ROW, GRID_DATA_ROW, balance_geometry, coded_columns,
                        grid_columns)
 
@@ -400,9 +400,16 @@ def read_workbook(path: Path) -> RawWorkbook:
     layout = load_layout()
     findings: list[Finding] = []
 
+    for title, why in wb.skipped:
+        findings.append(Finding("READ-SKIPPED", HINT, title, f"工作表“{title}”{why}；报告不读取此表，已跳过"
+                                                          "（检查结果工作簿中此表留空）"))
+
     def sheet(title: str) -> Sheet:
         if title not in wb.sheetnames:
             raise WorkbookError(f"缺少工作表“{title}”；请用 generate init 生成的空白工作簿填写，不要改动表名")
+        if title in wb.hidden:  # what the clerk cannot see still counts: say so
+            findings.append(Finding("READ-HIDDEN", WARNING, title, f"工作表“{title}”是隐藏的，其中填写的内容照常读取、计入报告；"
+                                                                "请在 Excel/WPS 中取消隐藏并核对"))
         return wb.sheet(title)
 
     unit_form = layout.form("unit")

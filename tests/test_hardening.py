@@ -64,11 +64,33 @@ def member(path: Path, name: str) -> bytes:
 
 
 def sheet_xml(rows: int = 1, dimension: str | None = None, cell: str = "A{r}", cells_per_row: int = 1) -> bytes:
+    """A sheet of `rows` rows of `cells_per_row` cells; `cell` is each one's reference ("" for none:
+    the cell then stands right of the one before it)."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{cell.format(r=r, c=c)}"><v>1</v></c>' for c in range(cells_per_row))
+    ref = (lambda r, c: f' r="{cell.format(r=r, c=c)}"') if cell else (lambda r, c: "")
+    body = "".join(f'<row r="{r}">' + "".join(f"<c{ref(r, c)}><v>1</v></c>" for c in range(cells_per_row))
                    + "</row>" for r in range(1, rows + 1))
     return (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dim}'
             f"<sheetData>{body}</sheetData></worksheet>").encode()
+
+
+def add_sheets(path: Path, sheets: dict[str, bytes], state: str | None = None) -> Path:
+    """The workbook with more sheets (title → sheet XML), listed in workbook.xml as Excel lists them
+    (`state`: "hidden" or "veryHidden" for each)."""
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    book, rels, types = (member(path, n).decode() for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                                            "[Content_Types].xml"))
+    parts = {}
+    for i, (title, xml) in enumerate(sheets.items(), start=900):
+        hidden = f' state="{state}"' if state else ""
+        book = book.replace("</sheets>", f'<sheet xmlns:r="{r}" name="{title}" sheetId="{i}"{hidden} r:id="rId{i}"/></sheets>')
+        rels = rels.replace("</Relationships>", f'<Relationship Id="rId{i}" Type="{r}/worksheet" '
+                                                f'Target="worksheets/extra{i}.xml"/></Relationships>')
+        types = types.replace("</Types>", f'<Override PartName="/xl/worksheets/extra{i}.xml" ContentType='
+                                          '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        parts[f"xl/worksheets/extra{i}.xml"] = xml
+    return rewrite(path, {"xl/workbook.xml": book.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+                          "[Content_Types].xml": types.encode()} | parts)
 
 
 # Each case: (id, how to break the good workbook at `p` → the broken file's path, words the sentence must hold)
@@ -94,14 +116,15 @@ BROKEN = [
     ("part-unpacks-huge", lambda p: rewrite(p, {"xl/media/image1.bin": b"\0" * (17 * 1024 * 1024)}), "16 MB 的上限"),
     ("parts-unpack-huge-together", lambda p: rewrite(p, {f"xl/media/image{i}.bin": b"\0" * (15 * 1024 * 1024)
                                                          for i in range(5)}), "64 MB 的上限"),
-    ("extra-sheet-many-rows", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(rows=10_001)}), "10000 行的上限"),
-    ("dimension-whole-sheet", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(dimension="A1:XFD1048576")}),
-     "使用范围为 A1:XFD1048576"),
-    ("cell-far-right", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(cell="ZZZ{r}")}), "256 列的上限"),
-    ("too-many-cells", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(rows=5000, cells_per_row=62,
-                                                                                     cell="A{r}")}), "300000 个的上限"),
-    ("too-many-sheets", lambda p: rewrite(p, {f"xl/worksheets/extra{i}.xml": sheet_xml() for i in range(101)}),
-     "100 张的上限"),
+    ("read-sheet-many-rows", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(rows=10_001)}), "工作表“单位信息”超过了 10000 行的上限"),
+    ("read-sheet-far-right", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(cell="ZZZ{r}")}), "工作表“单位信息”有数据在第 256 列"),
+    ("read-sheet-far-right-without-references", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(cell="", cells_per_row=300)}),
+     "工作表“单位信息”有数据在第 256 列"),
+    ("read-sheet-part-huge", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(rows=1) + b" " * (17 * 1024 * 1024)}),
+     "工作表“单位信息”解压后有 17 MB，超过了 16 MB 的上限"),
+    ("read-sheets-too-many-cells", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(rows=5000, cells_per_row=62)}),
+     "300000 个的上限"),
+    ("too-many-sheets", lambda p: add_sheets(p, {f"表{i}": sheet_xml() for i in range(101)}), "100 张的上限"),
     ("file-too-big", lambda p: (p.write_bytes(b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024)), p)[1], "20 MB 的上限"),
     ("empty-part", lambda p: rewrite(p, {UNIT_SHEET: b""}), "文件已损坏"),
     ("docx-renamed", lambda p: rewrite(p, {"xl/workbook.xml": None, "word/document.xml": b"<w:document/>"}),
@@ -136,6 +159,7 @@ def test_broken_file_is_one_chinese_sentence(case, good):
     message = str(info.value)
     assert words in message, message
     assert re.search(r"[\u4e00-\u9fff]", message) and "Error" not in message and "Traceback" not in message
+    assert not re.search(r"xl/|\.xml|\.bin|sheet\d", message), message  # a sheet by its title, never a part
 
 
 def test_broken_files_say_the_same_in_cli_batch_and_web(good, tmp_path):
@@ -145,7 +169,7 @@ def test_broken_files_say_the_same_in_cli_batch_and_web(good, tmp_path):
     folder = tmp_path / "区县"
     folder.mkdir()
     chosen = [c for c in BROKEN if c[0] in ("workbook-xml-truncated", "sheet-xml-truncated", "styles-xml-garbage",
-                                             "shared-strings-millions", "extra-sheet-many-rows", "zip-crc-broken")]
+                                             "shared-strings-millions", "read-sheet-many-rows", "zip-crc-broken")]
     expected = {}
     for name, breaks, _ in chosen:
         path = folder / f"{name}.xlsx"
@@ -169,6 +193,65 @@ def test_broken_files_say_the_same_in_cli_batch_and_web(good, tmp_path):
     while job.running and time.monotonic() < end:
         time.sleep(0.2)
     assert {u.display: u.message for u in job.units} == expected
+
+
+# ---------------------------------------------------------------- sheets the report does not read
+
+# Each case: a sheet no report reads, beyond one limit (or several), and how the 提示 says it
+UNREAD = [
+    ("many-rows", lambda: sheet_xml(rows=10_001), "超过了 10000 行的上限"),
+    ("far-right", lambda: sheet_xml(cell="ZZZ{r}"), "有数据在第 256 列（IV 列）之外"),
+    ("far-right-without-references", lambda: sheet_xml(rows=3, cell="", cells_per_row=257), "有数据在第 256 列（IV 列）之外"),
+    ("part-huge", lambda: sheet_xml(rows=1) + b" " * (17 * 1024 * 1024), "解压后有 17 MB，超过了 16 MB 的上限"),
+    ("cells-beyond-the-total", lambda: sheet_xml(rows=5000, cells_per_row=61), "使全部工作表的单元格超过了 300000 个的上限"),
+]
+
+
+@pytest.mark.parametrize("state", [None, "hidden", "veryHidden"])
+@pytest.mark.parametrize("case", UNREAD, ids=[c[0] for c in UNREAD])
+def test_sheet_the_report_does_not_read_is_skipped_not_refused(case, state, good, tmp_path):
+    """An oversized sheet no report reads (visible or hidden): the workbook is read, with a 提示
+    naming the sheet, and `check --report` still writes the check workbook (that sheet empty)."""
+    _, xml, words = case
+    add_sheets(good, {"草稿": xml()}, state)
+    acc, findings = load(good)
+    [hint] = [f for f in findings if f.rule == "READ-SKIPPED"]
+    assert hint.severity == "提示" and hint.ref == "草稿" and words in hint.message and "已跳过" in hint.message
+    assert not [f for f in findings if f.severity == "错误"] and acc.unit["name"] == "测试单位"
+    res = CliRunner().invoke(main, ["check", str(good), "--report", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    marked = load_workbook(next((tmp_path / "out").rglob("*.检查结果.xlsx")))
+    assert marked["草稿"].max_row == 1 and marked["单位信息"]["B4"].value == "测试单位"
+
+
+def test_two_unread_sheets_share_the_total_and_only_the_excess_is_skipped(good):
+    """Unread sheets that fit together are read as usual; the one that passes the total bound is the one left out."""
+    add_sheets(good, {"甲": sheet_xml(rows=2000, cells_per_row=100), "乙": sheet_xml(rows=2000, cells_per_row=100)})
+    _, findings = load(good)
+    assert [f.ref for f in findings if f.rule == "READ-SKIPPED"] == ["乙"]
+
+
+def test_dimension_tag_is_not_a_count(good, tmp_path):
+    """Excel and WPS write <dimension ref="A1:XFD1048576"/> for ordinary sheets: read as the data they hold, silently."""
+    for part in (UNIT_SHEET, "xl/worksheets/sheet5.xml"):
+        xml = member(good, part)
+        rewrite(good, {part: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)})
+    add_sheets(good, {"草稿": sheet_xml(rows=3, dimension="A1:XFD1048576")})
+    assert b"XFD1048576" in member(good, UNIT_SHEET)
+    acc, findings = load(good)
+    assert findings == [] and acc.unit["name"] == "测试单位"
+    res = CliRunner().invoke(main, ["check", str(good), "--report", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0 and "错误 0 处，警告 0 处，提示 0 处" in res.output, res.output
+
+
+def test_hidden_sheet_the_report_reads_is_said(good):
+    """A sheet of the report hidden in Excel still counts; the clerk is told which one."""
+    text, n = re.subn(r'(name="上年数"[^>]*?)state="visible"', r'\1state="hidden"', member(good, "xl/workbook.xml").decode())
+    assert n == 1
+    rewrite(good, {"xl/workbook.xml": text.encode()})
+    _, findings = load(good)
+    [f] = [f for f in findings if f.rule == "READ-HIDDEN"]
+    assert f.ref == "上年数" and f.severity == "警告" and "是隐藏的" in f.message
 
 
 # ---------------------------------------------------------------- file type by content

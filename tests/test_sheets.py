@@ -8,14 +8,14 @@ import zipfile
 from pathlib import Path
 
 from generator.pipeline import load
-from generator.sheets import _sheet_paths, column_letter, split_ref
+from generator.xlsxparts import column_letter, sheet_parts, split_ref
 
 
 def _set_cells(path: Path, title: str, cells: dict[str, str]) -> None:
     """Replace cells of one sheet with raw XML (what Excel writes and our writer never does)."""
     with zipfile.ZipFile(path) as z:
         members = {i.filename: z.read(i.filename) for i in z.infolist()}
-        part = _sheet_paths(z)[title]
+        part = next(p.path for p in sheet_parts(z) if p.title == title)
     xml = members[part].decode()
     for ref, cell in cells.items():
         xml, n = re.subn(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)', cell, xml, count=1)
