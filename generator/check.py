@@ -20,7 +20,7 @@ from .codes import economic_codes
 from .findings import ERROR, HINT, SEVERITY_ORDER, WARNING, Finding
 from .layout import load_layout
 from .money import ZERO, fmt_amount, percent
-from .selfeval import selfeval_findings
+from .selfeval import is_selfeval, selfeval_findings
 
 RULES: dict[str, str] = {
     "READ-AMOUNT": "金额单元格必须是数字；带千分位、全角数字的按数字读取并提示",
@@ -444,7 +444,8 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
         _changes(acc, rs.findings, settings)
     _budgets(acc, rs.findings)
     _project_execution(acc, rs.findings)
-    if not has_errors(rs.findings):  # the 评分表 recomputes the 附表's figures: their errors come first
+    # the 评分表 recomputes the 附表's figures: their errors come first (its own sheets' do not count here)
+    if not has_errors([f for f in rs.findings if not is_selfeval(f)]):
         rs.findings.extend(selfeval_findings(acc))
     unique = list(dict.fromkeys(rs.findings))
     return sorted(unique, key=lambda f: SEVERITY_ORDER[f.severity])

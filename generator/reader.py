@@ -242,7 +242,7 @@ class SheetReader:
         try:
             value, _ = parse_amount(self.raw(row, col))
         except CellProblem as exc:
-            self.findings.append(Finding("READ-NUMBER", ERROR, ref, str(exc).replace("金额", "数字")))
+            self.findings.append(Finding("READ-NUMBER", ERROR, ref, str(exc).replace("金额（数字）", "数字").replace("金额", "数字")))
             return Value(None, ref)
         return Value(value, ref)
 
