@@ -265,8 +265,9 @@ def _list_duplicates(acc: Accounts, findings: list[Finding]) -> None:
 
 def _required(acc: Accounts, findings: list[Finding]) -> None:
     form = load_layout().form("unit")
+    unread = {f.ref for f in acc.findings if f.severity == ERROR}  # filled but not readable: said by the reader
     for f in form.fields:
-        if f.required and acc.unit.get(f.key) in (None, ""):
+        if f.required and acc.unit.get(f.key) in (None, "") and acc.refs[f"unit.{f.key}"] not in unread:
             findings.append(Finding("UNIT-REQUIRED", ERROR, acc.refs[f"unit.{f.key}"], f"请填写“{f.label}”"))
     year = acc.unit.get("year")
     if year is not None and not 2000 <= year <= 2100:

@@ -66,6 +66,7 @@ class Field:
     default: str = ""
     profiles: tuple[str, ...] = ()  # the report profiles that ask for it (empty: every profile)
     quiet: bool = False  # absent from an older workbook: blank without a READ-OLD hint
+    name: bool = False  # a name that titles a report or heads a section: it must hold a letter (not 12345)
 
     def used_by(self, profile_id: str) -> bool:
         return not self.profiles or profile_id in self.profiles
@@ -116,7 +117,7 @@ def _fields(raw: list[dict]) -> tuple[Field, ...]:
     return tuple(
         Field(key=f["key"], label=f["label"], kind=f["kind"], required=f.get("required", False),
               hint=f.get("hint", ""), choices=_choices(f), default=_default(f),
-              profiles=tuple(f.get("profiles", ())), quiet=f.get("quiet", False))
+              profiles=tuple(f.get("profiles", ())), quiet=f.get("quiet", False), name=f.get("name", False))
         for f in raw
     )
 

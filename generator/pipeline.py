@@ -9,6 +9,7 @@ from .accounts import Accounts, resolve
 from .check import Settings, check, has_errors
 from .errors import CheckFailed, GeneratorError
 from .findings import Finding
+from .layout import load_layout
 from .narrative import Report, narrate
 from .previous import PreviousIndex, apply_previous
 from .reader import read_workbook
@@ -67,7 +68,8 @@ def generate(path: Path, out_root: Path, force: bool = False, previous: Previous
         acc.unit["subject"] = "单位"
         acc.unit["name"] = (acc.unit.get("name") or "") + "本级"
     try:
-        unwritable = [f for f in findings if f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") and f.severity == "错误"]
+        required = {acc.refs.get(f"unit.{f.key}") for f in load_layout().form("unit").fields if f.required}
+        unwritable = [f for f in findings if f.severity == "错误" and (f.rule in ("UNIT-REQUIRED", "UNIT-YEAR") or f.ref in required)]
         if unwritable:  # no report can be written without these, --force or not
             raise CheckFailed(f"缺少报告必需的单位信息（{unwritable[0].ref}：{unwritable[0].message}），无法生成报告")
         # an 错误 in a 绩效自评 score sheet stops that report only (write_selfeval leaves it out), not the 决算说明

@@ -366,7 +366,27 @@ def _read_form(sr: SheetReader, form: Form, profile_id: str | None = None) -> di
             raise WorkbookError(f"找不到项目“{f.label}”；请不要改动或删除项目名称", sr.ws.title)
         out[f.key] = sr.typed(row, 2, f.kind)
         _check_choice(sr, f, out[f.key])
+        _check_name(sr, f, out[f.key])
     return out
+
+
+def _check_name(sr: SheetReader, f, value: Value) -> None:
+    """A name that titles the report (单位名称, 项目名称 …) holds a letter: 12345 or “—” would print as
+    “123452024年度单位决算说明”."""
+    text = value.value
+    if not f.name or text is None or any(unicodedata.category(ch).startswith("L") for ch in str(text)):
+        return
+    raw = sr.ws.value(*_cell(value.ref))
+    what = f"数字“{text}”" if isinstance(raw, (int, float)) else f"“{text}”"
+    sr.findings.append(Finding("READ-TEXT", ERROR, value.ref, f"“{f.label}”应填名称（文字），实为{what}，其中没有汉字或字母；"
+                                                             "请填写名称全称"))
+    value.value = None
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    from .xlsxparts import split_ref
+
+    return split_ref(ref.rsplit("!", 1)[1])
 
 
 def _check_choice(sr: SheetReader, f, value: Value) -> None:
@@ -387,6 +407,7 @@ def _read_list(sr: SheetReader, form: Form) -> list[dict[str, Value]]:
             continue
         for f in form.fields:
             _check_choice(sr, f, rec[f.key])
+            _check_name(sr, f, rec[f.key])
         records.append(rec)
     return records
 

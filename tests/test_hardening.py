@@ -292,6 +292,36 @@ def test_messages_name_the_cell_type(minimal_data, make_workbook):
     assert said["UNIT-YEAR", "单位信息!B7"] == "报告年度应在 2000 至 2100 年之间，实为“1900”"
 
 
+@pytest.mark.parametrize("key, value, said", [("name", 12345, "数字“12345”"), ("name", 3.5, "数字“3.5”"),
+                                              ("name", "——", "“——”"), ("short_name", "2024", "“2024”")])
+def test_name_without_a_letter_is_refused_at_its_cell(minimal_data, make_workbook, tmp_path, key, value, said):
+    """A 单位名称 (or 简称) with no letter in it would title the report “123452024年度单位决算说明”: a READ-TEXT
+    错误 at its cell, said once; no report, not even with --force."""
+    minimal_data["unit"][key] = value
+    path = make_workbook(minimal_data)
+    _, findings = load(path)
+    errors = [f for f in findings if f.severity == "错误"]
+    assert len(errors) == 1 and errors[0].rule == "READ-TEXT" and errors[0].ref.startswith("单位信息!B"), errors
+    assert said in errors[0].message and "名称" in errors[0].message
+    for force in ([], ["--force"]):
+        res = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out"), *force])
+        if key == "name":
+            assert res.exit_code == 1 and said in res.output and not list(tmp_path.rglob("*.docx")), res.output
+        else:  # the 简称 is left out (the full name serves): --force writes the report
+            assert res.exit_code == (0 if force else 1) and said in res.output, res.output
+
+
+def test_project_name_without_a_letter_is_refused_at_its_cell(minimal_data, make_workbook):
+    """The same for a 项目名称 (it heads the 专项 report and the 绩效 tables)."""
+    from test_selfeval import selfeval_data
+
+    data = selfeval_data(minimal_data)
+    data["projects"][0]["name"] = 2024
+    _, findings = load(make_workbook(data))
+    [f] = [f for f in findings if f.rule == "READ-TEXT"]
+    assert f.ref.startswith("项目绩效自评!") and "“项目名称”应填名称（文字），实为数字“2024”" in f.message
+
+
 def test_full_width_code_is_read_as_digits(minimal_data, make_workbook):
     """A code typed with full-width digits is read as the code (as amounts are) with a hint."""
     minimal_data["t03"][0]["code"] = "２０１０１０１"
