@@ -604,28 +604,36 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_workers_die_with_the_batch(good, tmp_path, sig):
-    """SIGKILL or SIGTERM of a batch's main process: its workers are gone within seconds."""
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "Ctrl+C"])
+def test_workers_die_with_the_batch_quietly(good, tmp_path, how):
+    """SIGKILL or SIGTERM of a batch's main process, or Ctrl+C in its terminal (SIGINT to every
+    process of the group): its workers are gone within seconds, without a word (they printed
+    "Process ForkProcess-1: Traceback … KeyboardInterrupt")."""
     folder = tmp_path / "区县"
     folder.mkdir()
     for i in range(6):
         shutil.copy(ANJU, folder / f"单位{i}.xlsx")
     code = (f"from generator.batch import run_batch; run_batch([{str(folder)!r}], {str(tmp_path / 'out')!r}, jobs=2)")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     workers: set[int] = set()
     try:
-        end = time.monotonic() + 60
-        while len(_children(proc.pid)) < 2 and time.monotonic() < end and proc.poll() is None:
-            time.sleep(0.05)
+        end = time.monotonic() + 90
+        while (len(_children(proc.pid)) < 2 or not list((tmp_path / "out").glob("单位*"))) and time.monotonic() < end \
+                and proc.poll() is None:
+            time.sleep(0.05)  # until the workers are at work (a unit's folder was made)
         workers = _children(proc.pid)
         assert len(workers) >= 2, "the batch did not start its workers"
-        os.kill(proc.pid, sig)
-        proc.wait(30)
+        if how == "Ctrl+C":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, getattr(signal, how))
+        _, err = proc.communicate(timeout=60)  # until every process holding the pipes has ended
         end = time.monotonic() + 10
         while any(_alive(w) for w in workers) and time.monotonic() < end:
             time.sleep(0.1)
         assert not [w for w in workers if _alive(w)], "workers outlived their parent"
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -932,3 +940,99 @@ def test_web_accepts_workbooks_whatever_the_case_of_the_suffix(app, good, name):
     (sess,) = app.extensions["juesuan"].sessions.values()
     (job,) = sess.jobs.values()
     assert [u.display for u in job.units] == [name] and job.units[0].status == "成功"
+
+
+# ---------------------------------------------------------------- batch state and special files
+
+MANIFESTS = {
+    "a-list": "[1, 2, 3]",
+    "a-string": '"units"',
+    "null": "null",
+    "units-a-list": '{"units": []}',
+    "entry-a-number": '{"units": {"甲.xlsx": 5}}',
+    "result-without-status": '{"units": {"甲.xlsx": {"stamp": {}, "result": {"relative": "甲.xlsx"}}}}',
+    "files-not-a-list": '{"units": {"甲.xlsx": {"stamp": {}, "result": {"status": "成功", "relative": "甲.xlsx", "files": 7}}}}',
+    "figure-not-a-number": '{"units": {"甲.xlsx": {"stamp": {}, "result": {"status": "成功", "relative": "甲.xlsx", '
+                           '"files": [], "figures": {"收入总计": "abc"}}}}}',
+    "findings-of-another-shape": '{"units": {"甲.xlsx": {"stamp": {}, "result": {"status": "成功", "relative": "甲.xlsx", '
+                                 '"files": [], "findings": [1]}}}}',
+    "previous-a-list": '{"units": {}, "previous": [1]}',
+    "not-json": '{"units": {',
+}
+
+
+@pytest.mark.parametrize("text", MANIFESTS.values(), ids=MANIFESTS.keys())
+def test_manifest_of_another_shape_is_set_aside_and_rebuilt(good, tmp_path, text):
+    """A manifest.json this program did not write (valid JSON of another shape, or none): one sentence,
+    the file kept under another name, every unit generated, and the next run is an ordinary re-run."""
+    folder, out = tmp_path / "区县", tmp_path / "out"
+    folder.mkdir()
+    shutil.copy(good, folder / "甲.xlsx")
+    out.mkdir()
+    (out / "manifest.json").write_text(text, "utf-8")
+    (out / "manifest.journal").write_text('[1]\n{"key": 5, "entry": {}}\n{"key": "甲.xlsx", "entry": [2]}\n', "utf-8")
+    first = run_batch([folder], out, jobs=1)
+    [note] = first.notes
+    assert "“manifest.json”不是本程序写出的格式" in note and "manifest.json.bad" in note
+    assert (out / "manifest.json.bad").read_text("utf-8") == text
+    assert first.ok and first.skipped == 0 and [r["status"] for r in first.results] == ["成功"]
+    again = run_batch([folder], out, jobs=1)
+    assert again.notes == [] and again.skipped == 1
+
+
+def test_cli_says_the_manifest_was_set_aside(good, tmp_path):
+    folder, out = tmp_path / "区县", tmp_path / "out"
+    folder.mkdir()
+    shutil.copy(good, folder / "甲.xlsx")
+    out.mkdir()
+    (out / "manifest.json").write_text('{"units": []}', "utf-8")
+    res = CliRunner().invoke(main, [str(folder), "-o", str(out)])
+    assert res.exit_code == 0 and "注意：输出文件夹中的“manifest.json”不是本程序写出的格式" in res.output, res.output
+
+
+def _special_files(folder: Path) -> dict[str, str]:
+    """A link to nothing, a link loop and a FIFO, each named like a workbook; name → the reason listed."""
+    os.symlink(folder / "不存在.xlsx", folder / "断开的链接.xlsx")
+    os.symlink(folder / "环.xlsx", folder / "环.xlsx")
+    os.mkfifo(folder / "管道.xlsx")
+    return {"断开的链接.xlsx": "链接指向的文件不存在", "环.xlsx": "链接指向的文件不存在",
+            "管道.xlsx": "不是普通文件（命名管道、设备等），未打开"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX's")
+def test_links_to_nothing_and_fifos_in_a_folder_are_listed_not_opened(good, tmp_path):
+    """Inside an input folder (and its sub-folders): listed as not processed with the reason, in the
+    summary too; a link to a workbook is processed like the workbook."""
+    folder = tmp_path / "区县"
+    (folder / "乡镇").mkdir(parents=True)
+    shutil.copy(good, folder / "甲.xlsx")
+    os.symlink(folder / "甲.xlsx", folder / "乡镇" / "链接.xlsx")
+    expected = _special_files(folder / "乡镇")
+    result = run_batch([folder], tmp_path / "out", jobs=1)
+    assert [r["status"] for r in result.results] == ["成功"]  # the link and its workbook: one unit
+    assert dict(result.not_processed) == {f"乡镇/{k}": v for k, v in expected.items()}
+    listed = load_workbook(tmp_path / "out" / "汇总.xlsx")["未处理的文件"]
+    assert {(r[0], r[1]) for r in listed.iter_rows(min_row=2, values_only=True)} == {(f"乡镇/{k}", v) for k, v in expected.items()}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX's")
+def test_fifo_or_device_named_as_a_workbook_is_refused_before_it_is_opened(good, tmp_path):
+    """`generate check`, `generate`, a batch given the file and `generate 部门`: a sentence naming the
+    file at once (opening a FIFO used to wait for ever)."""
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    os.mkfifo(folder / "x.xlsx")
+    dept = tmp_path / "民政局（部门）"
+    dept.mkdir()
+    shutil.copy(good, dept / "本级.xlsx")
+    os.mkfifo(dept / "管道.xlsx")
+    run = [sys.executable, "-c", "from generator.cli import main; main()"]
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    for args, words in ((["check", str(folder / "x.xlsx")], "“x.xlsx”是命名管道（FIFO），不是普通文件"),
+                        ([str(folder / "x.xlsx"), "-o", str(tmp_path / "o1")], "“x.xlsx”是命名管道（FIFO），不是普通文件"),
+                        (["check", "/dev/zero"], "“zero”是设备文件，不是普通文件"),
+                        ([str(folder / "x.xlsx"), str(good), "-o", str(tmp_path / "o2")], "“x.xlsx”是命名管道（FIFO）"),
+                        (["部门", str(dept), "-o", str(tmp_path / "o3")], "“管道.xlsx”是命名管道（FIFO）")):
+        proc = subprocess.run(run + args, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+        assert proc.returncode == 1 and words in proc.stdout + proc.stderr, (args, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr
