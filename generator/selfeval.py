@@ -265,11 +265,9 @@ def out_of_range(spec: Spec, fig: Figure) -> str | None:
         return f"所用的数 {fmt_amount(negative[0])} 为负数" if negative else None
     if isinstance(fig.value, Decimal) and fig.value < 0:
         return f"实际值 {fig.value.normalize():f} 为负数"
-    if fig.rate is not None and fig.rate < 0:
-        return f"计算出的比率 {fmt_percent(fig.rate)} 为负数（{fig.inputs}）"
-    score, _ = _apply(spec, fig)
+    score, _ = _apply(spec, fig)  # a rate may be negative (a decrease of 三公); a score may not
     if not ZERO <= score <= spec.points:
-        return f"按公式计得 {fmt_score(score)} 分，超出 0 至分值 {fmt_score(spec.points)} 的范围"
+        return f"按公式计得 {fmt_score(score)} 分（{fig.inputs}＝{fig.rate_text}），超出 0 至分值 {fmt_score(spec.points)} 的范围"
     return None
 
 

@@ -232,10 +232,21 @@ def test_formula_scores_stay_within_zero_and_points_whatever_the_figures():
             if not s.formula:
                 continue
             for rate in (D(-250), D(-5), D(0), D("99.99"), D(100), D(10) ** 6):
-                fig = Figure(rate, "x", value=(D(-3), D(1)) if s.formula == "surplus" else rate)
-                score, _ = apply(s, fig)
-                assert 0 <= score <= s.points, (t.id, s.level3, rate, score)
-                assert (out_of_range(s, fig) is not None) == (rate < 0 or s.formula == "surplus"), (s.level3, rate)
+                for value in ((D(-3), D(1)), (D(3), D(1))) if s.formula == "surplus" else (rate, None):
+                    fig = Figure(rate, "x", value=value)
+                    score, _ = apply(s, fig)
+                    assert 0 <= score <= s.points, (t.id, s.level3, rate, score)
+                    negative = any(v < 0 for v in (value if isinstance(value, tuple) else (value,)) if v is not None)
+                    raw_outside = s.formula == "ratio" and rate < 0  # the only rule that scales below 0
+                    assert (out_of_range(s, fig) is not None) == (negative or raw_outside), (s.level3, rate, value)
+
+
+def test_decrease_of_three_public_expenses_is_no_figure_out_of_range():
+    """三公 down from 0.71 to 0: a change of −100%, full points, nothing said (the 安居 sample)."""
+    from generator.selfeval import out_of_range
+
+    s = spec("整体", "“三公经费”变动率")
+    assert out_of_range(s, Figure(D(-100), "x")) is None and apply(s, Figure(D(-100), "x"))[0] == s.points
 
 
 @pytest.mark.parametrize("level3", ["资金到位率", "到位及时率", "实际完成率", "质量达标率"])
