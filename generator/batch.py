@@ -474,6 +474,8 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
             signal.signal(signal.SIGTERM, previous_handler)
 
 
+# what a batch writes at the top of its output folder: no unit's report folder may be named so
+OWN_FILES = frozenset(n.casefold() for n in (MANIFEST, MANIFEST + ".bad", JOURNAL, SUMMARY, LOG, LOCK))
 GROUP_THRESHOLD = 500  # no output folder holds more units than this: a larger folder's units are grouped
 GROUP_NAME = re.compile(r"第(\d{3})组")
 
@@ -492,8 +494,12 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str
     in the order of the file names: 第001组 holds the first 500 names, and so on). A folder that
     has groups keeps them even when it shrinks below the threshold."""
     from .pipeline import output_dir
+    from .render import fingerprint
 
     plain = {str(rel): output_dir(workbook, out_root, rel) for workbook, rel in found}
+    for key, out_dir in plain.items():  # “manifest.json.xlsx” must not take the manifest's place
+        if out_dir.parent == out_root and out_dir.name.casefold() in OWN_FILES:
+            plain[key] = out_dir.with_name(f"{out_dir.name}_{fingerprint(key)}")
     by_parent: dict[Path, list[str]] = {}
     for key, out_dir in plain.items():
         by_parent.setdefault(out_dir.parent, []).append(key)
@@ -814,6 +820,8 @@ class ManifestStore:
             return manifest
         aside = path.with_name(MANIFEST + ".bad")
         try:
+            if path.is_dir():  # not a file this program could have written: left where it is
+                raise IsADirectoryError(path)
             os.replace(path, aside)
             said = f"已改名为“{aside.name}”留存"
         except OSError:

@@ -1036,3 +1036,20 @@ def test_fifo_or_device_named_as_a_workbook_is_refused_before_it_is_opened(good,
         proc = subprocess.run(run + args, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
         assert proc.returncode == 1 and words in proc.stdout + proc.stderr, (args, proc.stdout, proc.stderr)
         assert "Traceback" not in proc.stderr
+
+
+def test_workbooks_named_as_the_batch_files_get_their_own_folders(good, tmp_path):
+    """“manifest.json.xlsx”, “generate.log.xlsx”, “汇总.xlsx.xlsx”: reports beside, never in place of,
+    the manifest, the log and the summary; the re-run skips them all."""
+    folder, out = tmp_path / "区县", tmp_path / "out"
+    folder.mkdir()
+    names = ["manifest.json.xlsx", "generate.log.xlsx", "汇总.xlsx.xlsx", "Manifest.Journal.xlsx"]
+    for name in names:
+        shutil.copy(good, folder / name)
+    first = run_batch([folder], out, jobs=1)
+    assert first.ok and first.notes == [] and (out / "manifest.json").is_file() and (out / "generate.log").is_file()
+    assert (out / "汇总.xlsx").is_file()
+    folders = {Path(r["out_dir"]).name for r in first.results}
+    assert len(folders) == 4 and not folders & {"manifest.json", "generate.log", "汇总.xlsx", "Manifest.Journal"}
+    again = run_batch([folder], out, jobs=1)
+    assert again.notes == [] and again.skipped == 4
