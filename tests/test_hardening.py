@@ -1053,3 +1053,22 @@ def test_workbooks_named_as_the_batch_files_get_their_own_folders(good, tmp_path
     assert len(folders) == 4 and not folders & {"manifest.json", "generate.log", "汇总.xlsx", "Manifest.Journal"}
     again = run_batch([folder], out, jobs=1)
     assert again.notes == [] and again.skipped == 4
+
+
+def test_web_reads_a_workbook_with_an_oversized_extra_sheet_and_gives_its_check_workbook(app, good):
+    """On the web page too: the report is written, the 提示 names the sheet, and the check workbook downloads."""
+    add_sheets(good, {"草稿": sheet_xml(rows=10_001)})
+    client = app.test_client()
+    job_url = _post(client, [("单位.xlsx", good.read_bytes())], _token(client)).headers["Location"]
+    store = app.extensions["juesuan"]
+    job = next(iter(next(iter(store.sessions.values())).jobs.values()))
+    end = time.monotonic() + 60
+    while job.running and time.monotonic() < end:
+        time.sleep(0.2)
+    [unit] = job.units
+    assert unit.status == "成功" and [f.ref for f in unit.findings if f.rule == "READ-SKIPPED"] == ["草稿"]
+    assert "工作表“草稿”超过了 10000 行的上限" in client.get(job_url).get_data(as_text=True)
+    res = client.get(job_url.rstrip("/") + "/u/0/check")
+    assert res.status_code == 200
+    marked = load_workbook(io.BytesIO(res.data))
+    assert marked["草稿"].max_row == 1 and "READ-SKIPPED" in [c.value for c in marked.worksheets[0]["B"]]
