@@ -177,9 +177,10 @@ class _SheetXml:
         self.merges: list[tuple[int, int, int, int]] = []
         # most sheets hold neither formulas nor error values: then no cell needs looking at
         self.errors = b'"e"' in xml or b"'e'" in xml
-        self.cells = self.errors or b"<f" in xml or b":f" in xml
-        self.placed = (xml.count(b'<c r="') == xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
-                       and b":c " not in xml)  # every cell carries its own reference (a byte count)
+        self.cells = self.errors or any(tag in xml for tag in (b"<f>", b"<f ", b"<f/>", b":f>", b":f ", b":f/>"))
+        # every cell carries its own reference (a byte count; only asked when cells need looking at)
+        self.placed = self.cells and (xml.count(b'<c r="') == xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+                                      and b":c " not in xml)
 
     def tree(self) -> None:
         root = self.etree.fromstring(self.xml)  # also: a damaged part is refused, not half read
