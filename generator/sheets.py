@@ -73,9 +73,6 @@ class Formulas:
         row, col = key
         return "=" + _moved(origin, text, f"{column_letter(col)}{row}")
 
-    def __len__(self) -> int:
-        return len(self.own) + len(self.filled)
-
 
 class Book:
     """An open workbook: its sheet titles and, on demand, each `Sheet`."""
