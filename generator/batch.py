@@ -358,6 +358,23 @@ def quiet_signals() -> None:
     without a word."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it forked us (`_signals_held`)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back while the pool forks its workers: one arriving between a fork
+    and the worker's `quiet_signals` would meet the parent's handler there. The parent gets any
+    held signal as soon as the block ends; a worker once its handlers are set."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 PR_SET_PDEATHSIG = 1
@@ -703,7 +720,8 @@ def _run_parallel(todo, jobs: int, record) -> bool:
                 record(*item, failed(item[0]))
 
     try:
-        submit_more()
+        with _signals_held():  # the pool forks all its workers at the first submit
+            submit_more()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
