@@ -249,12 +249,13 @@ def test_decrease_of_three_public_expenses_is_no_figure_out_of_range():
     assert out_of_range(s, Figure(D(-100), "x")) is None and apply(s, Figure(D(-100), "x"))[0] == s.points
 
 
-@pytest.mark.parametrize("level3", ["资金到位率", "到位及时率", "实际完成率", "质量达标率"])
+@pytest.mark.parametrize("level3", ["资金到位率", "实际完成率"])  # an amount, a rate
 def test_negative_actual_value_stops_that_report_only(minimal_data, make_workbook, tmp_path, level3):
     """A negative 实际值 (an amount or a rate): an 错误 at its cell; that 自评 report is not written
     (it printed −5 of 5), the 决算说明 is, and no score below 0 reaches any sheet."""
     from generator.selfeval import evaluate_selfeval
 
+    good = generate(make_workbook(selfeval_data(minimal_data)), tmp_path / "out").written.selfeval  # last run's
     data = selfeval_data(minimal_data)
     data["selfeval_scores"] = [r | {"value": D(-20)} if r["level3"] == level3 else r for r in data["selfeval_scores"]]
     path = make_workbook(data)
@@ -264,7 +265,9 @@ def test_negative_actual_value_stops_that_report_only(minimal_data, make_workboo
     assert all(0 <= r.score <= r.points for sheet in evaluate_selfeval(acc).sheets() for r in sheet.rows if r.score is not None)
     outcome = generate(path, tmp_path / "out")
     assert outcome.written.report.exists() and outcome.written.selfeval == []
-    assert outcome.notes == ["“测试项目”专项绩效自评报告的评分表有错误（见检查结果），未生成"]
+    assert outcome.notes == ["“测试项目”专项绩效自评报告的评分表有错误（见检查结果），未生成；上次生成的"
+                             "“测试单位2024年度专项业务经费专项绩效自评报告.docx”已删除，以免与本次的决算说明混用"]
+    assert not good[0].exists() and list(outcome.written.report.parent.glob("*自评*")) == []
 
 
 @pytest.mark.parametrize("row, key, value, words", [
