@@ -190,6 +190,8 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None, s
         click.echo("注意：工作簿有错误，按 --force 要求仍然生成了报告，报告中的数字可能不一致。", err=True)
     for note in outcome.notes:
         click.echo(f"注意：{note}", err=True)
+    for problem in index.problems if index else ():  # a previous year left out is said, not passed over
+        click.echo(f"注意：上年工作簿无法读取，未用其上年数：{problem}", err=True)
     for path in outcome.written.all():
         click.echo(f"已写入 {path}")
 

@@ -272,6 +272,7 @@ def test_previous_pointing_at_a_broken_file_is_no_traceback(good, tmp_path):
     res = CliRunner().invoke(main, [str(good), "-o", str(tmp_path / "out"), "--previous", str(broken)])
     assert "Traceback" not in res.output and res.exception is None or isinstance(res.exception, SystemExit)
     assert res.exit_code == 0, res.output
+    assert "注意：上年工作簿无法读取，未用其上年数：上年.xlsx：" in res.output
 
 
 # ---------------------------------------------------------------- messages
