@@ -514,8 +514,9 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str
     from .render import fingerprint
 
     plain = {str(rel): output_dir(workbook, out_root, rel) for workbook, rel in found}
-    for key, out_dir in plain.items():  # “manifest.json.xlsx” must not take the manifest's place
-        if out_dir.parent == out_root and out_dir.name.casefold() in OWN_FILES:
+    for key, out_dir in plain.items():  # “manifest.json.xlsx” must not take the manifest's place, nor “部门汇总.xlsx” the 部门's
+        if ((out_dir.parent == out_root and out_dir.name.casefold() in OWN_FILES)
+                or (out_dir.name == DEPARTMENT_OUTPUT and is_department_folder(Path(key).parent))):
             plain[key] = out_dir.with_name(f"{out_dir.name}_{fingerprint(key)}")
     by_parent: dict[Path, list[str]] = {}
     for key, out_dir in plain.items():
@@ -750,6 +751,7 @@ def _run_parallel(todo, jobs: int, record) -> bool:
 
 DEPARTMENT_SUFFIXES = ("（部门）", "(部门)")
 DEPARTMENT_ENTRY = "（部门汇总）"
+DEPARTMENT_OUTPUT = "部门汇总"  # the folder of a 部门's consolidated report, beside its units' folders
 
 
 def is_department_folder(rel_folder: Path) -> bool:
@@ -782,7 +784,7 @@ def _run_departments(found: list[tuple[Path, Path]], out_root: Path, env: dict, 
         old = entry["result"] if entry else {}
         old_data = next((Path(f) for f in old.get("files") or old.get("last_good_files") or []
                          if f.endswith(".数据.json")), None)
-        out_dir = out_root.joinpath(*[safe_name(p) for p in rel_folder.parts], "部门汇总")
+        out_dir = out_root.joinpath(*[safe_name(p) for p in rel_folder.parts], DEPARTMENT_OUTPUT)
         result = department_result(folder, out_dir, key, old_data)
         if result.get("traceback"):
             log.error("%s\n%s", folder, result["traceback"])

@@ -1073,3 +1073,15 @@ def test_web_reads_a_workbook_with_an_oversized_extra_sheet_and_gives_its_check_
     assert res.status_code == 200
     marked = load_workbook(io.BytesIO(res.data))
     assert marked["草稿"].max_row == 1 and "READ-SKIPPED" in [c.value for c in marked.worksheets[0]["B"]]
+
+
+def test_unit_named_as_the_department_report_gets_its_own_folder(tmp_path):
+    """A unit saved as “部门汇总.xlsx” in a 部门 folder: its report folder is not the 部门汇总 folder."""
+    dept = tmp_path / "区县" / "示范区民政局（部门）"
+    shutil.copytree(SAMPLES / "示范区民政局（部门）", dept)
+    (dept / "示范区救助管理站-2024年度单位决算.xlsx").rename(dept / "部门汇总.xlsx")
+    result = run_batch([tmp_path / "区县"], tmp_path / "out", jobs=1)
+    folders = {r["relative"]: Path(r["out_dir"]) for r in result.results}
+    unit, department = folders["示范区民政局（部门）/部门汇总.xlsx"], folders["示范区民政局（部门）/（部门汇总）"]
+    assert department.name == "部门汇总" and unit.name.startswith("部门汇总_") and unit.parent == department.parent
+    assert [r["status"] for r in result.results if r["relative"].endswith("（部门汇总）")] != ["错误"]
