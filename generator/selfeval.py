@@ -431,6 +431,9 @@ def _sheet(acc, template: Template, target: str, entries: list[dict], project=No
         points = e.get("points") if e.get("points") is not None else s.points
         if points == 0:
             continue  # declared not applicable by the clerk
+        if points < 0:
+            findings.append(Finding("SELF-WEIGHT", ERROR, refs.get("points") or SCORES_SHEET,
+                                    f"{label}的“{s.level3}”分值 {fmt_score(points)} 为负数；分值应大于 0（不适用的填 0）"))
         entered, note = e.get("score"), e.get("note") or ""
         where = refs.get("score") or SCORES_SHEET
         if s.formula and s.points == points:

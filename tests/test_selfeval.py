@@ -143,6 +143,15 @@ def test_score_above_points_weights_and_missing_figures(minimal_data, make_workb
     assert "“资金到位率”按公式计分，缺少自评评分表中“资金到位率”的实际值（到位资金金额）" in messages
 
 
+def test_negative_points_are_refused_at_their_cell(minimal_data, make_workbook):
+    """分值 −7: an 错误 at that cell (a score of −3 of −7 is no score)."""
+    data = selfeval_data(minimal_data)
+    data["selfeval_scores"] = [r | {"points": D(-7), "score": D(-3)} if r["level3"] == "经济效益" else r
+                               for r in data["selfeval_scores"]]
+    found = [f for f in self_findings(make_workbook(data)) if f.severity == "错误"]
+    assert any(f.rule == "SELF-WEIGHT" and f.ref.startswith("自评评分表!E") and "分值 -7 为负数" in f.message for f in found)
+
+
 def test_unknown_indicator_and_target(minimal_data, make_workbook):
     """A misspelt indicator and a 评价对象 that is not a listed project are named."""
     data = selfeval_data(minimal_data, scores=[{"target": "测试项目", "level3": "资金到位", "score": D(1)},
