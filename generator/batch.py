@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -58,6 +59,8 @@ def content_hash(path: Path) -> str:
 
     h = hashlib.sha256()
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the open below: the reader refuses it
+            return h.hexdigest()
         with zipfile.ZipFile(path) as z:
             infos = sorted(z.infolist(), key=lambda i: i.filename)
             if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
@@ -218,10 +221,12 @@ def run_job(job: Job) -> dict[str, Any]:
 
 
 def _load_json(path: Path | None) -> dict | None:
+    """The JSON object in the file (None when there is none: no file, not JSON, or another shape)."""
     try:
-        return json.loads(Path(path).read_text("utf-8")) if path else None
+        value = json.loads(Path(path).read_text("utf-8")) if path else None
     except (OSError, ValueError):
         return None
+    return value if isinstance(value, dict) else None
 
 
 def change_report(old: dict, new: dict) -> dict[str, list]:
@@ -260,6 +265,7 @@ class BatchResult:
     skipped: int
     interrupted: bool = False
     not_processed: list[tuple[str, str]] = field(default_factory=list)  # (file, why) found but not workbooks
+    notes: list[str] = field(default_factory=list)  # sentences for the user (a manifest set aside)
 
     @property
     def ok(self) -> bool:
@@ -267,13 +273,41 @@ class BatchResult:
 
 
 def _warm_worker(parent: int | None = None) -> None:
-    """Once per worker process: die with the parent; import and set up the heavy parts
+    """Once per worker process: die with the parent, quietly; import and set up the heavy parts
     (matplotlib, fonts, docx)."""
     if parent is not None:
+        quiet_signals()
         die_with_parent(parent)
     from . import charts, pipeline  # noqa: F401
 
     charts.pie_chart(["a"], [1.0], ["100.00%"])
+
+
+def quiet_signals() -> None:
+    """A worker forked from the batch inherits its SIGTERM handler (which raises KeyboardInterrupt
+    there, see `_stop`), and Ctrl+C reaches every process of the terminal: each worker then printed
+    "Process ForkProcess-1: Traceback … KeyboardInterrupt". The parent alone handles Ctrl+C (it
+    ends its workers); SIGTERM (the parent's, or the kernel's when the parent dies) ends a worker
+    without a word."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it forked us (`_signals_held`)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back while the pool forks its workers: one arriving between a fork
+    and the worker's `quiet_signals` would meet the parent's handler there. The parent gets any
+    held signal as soon as the block ends; a worker once its handlers are set."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 PR_SET_PDEATHSIG = 1
@@ -390,6 +424,8 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
             signal.signal(signal.SIGTERM, previous_handler)
 
 
+# what a batch writes at the top of its output folder: no unit's report folder may be named so
+OWN_FILES = frozenset(n.casefold() for n in (MANIFEST, MANIFEST + ".bad", JOURNAL, SUMMARY, LOG, LOCK))
 GROUP_THRESHOLD = 500  # no output folder holds more units than this: a larger folder's units are grouped
 GROUP_NAME = re.compile(r"第(\d{3})组")
 
@@ -443,7 +479,6 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path, inputs: lis
     return placed
 
 
-RESERVED = (SUMMARY, MANIFEST, JOURNAL, LOG, LOCK)  # what the batch writes beside the units' folders
 
 
 def _distinct_dirs(dirs: dict[str, Path], out_root: Path, inputs: list[Path] = ()) -> dict[str, Path]:
@@ -461,7 +496,7 @@ def _distinct_dirs(dirs: dict[str, Path], out_root: Path, inputs: list[Path] = (
     for key in sorted(dirs):
         path = dirs[key]
         full = root / path.relative_to(out_root) if path.is_relative_to(out_root) else path.resolve()
-        reserved = ((path.parent == out_root and path.name in RESERVED)
+        reserved = ((path.parent == out_root and path.name.casefold() in OWN_FILES)
                     or (is_department_folder(Path(key).parent) and path.name == DEPARTMENT_DIR)
                     or any(full == g or g in full.parents or full in g.parents for g in around))
         if reserved or str(path).casefold() in taken:
@@ -639,7 +674,7 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
         write_summary(out_root / SUMMARY, results, not_processed, out_root if grouped else None)
         log.info("写入 %s 用时 %.2f 秒，%s 用时 %.2f 秒（%d 个单位）", MANIFEST, middle - start, SUMMARY,
                  time.perf_counter() - middle, len(results))
-    return BatchResult(sorted(results, key=lambda r: r["relative"]), skipped, interrupted, not_processed)
+    return BatchResult(sorted(results, key=lambda r: r["relative"]), skipped, interrupted, not_processed, store.notes)
 
 
 ACTIVE_POOLS: set = set()  # the pools of running batches, so that `serve` can stop their workers on exit
@@ -687,7 +722,8 @@ def _run_parallel(todo, jobs: int, record) -> bool:
                 record(*item, failed(item[0]))
 
     try:
-        submit_more()
+        with _signals_held():  # the pool forks all its workers at the first submit
+            submit_more()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -803,7 +839,8 @@ class ManifestStore:
 
     def __init__(self, out_root: Path):
         self.out_root = Path(out_root)
-        manifest = _load_json(self.out_root / MANIFEST) or {}
+        self.notes: list[str] = []  # what the user must be told (a manifest set aside)
+        manifest = self._load()
         self.units: dict[str, dict] = manifest.get("units", {})
         self.previous: dict[str, dict] = manifest.get("previous", {})  # last year's workbooks' hashes
         self._journal = None
@@ -811,6 +848,39 @@ class ManifestStore:
         if self._replay():  # a killed run's journal: folded in now, so the journal never grows across runs
             self.dirty = True
             self.compact()
+
+    def _load(self) -> dict:
+        """manifest.json as this program writes it; a file of any other content (edited by hand,
+        another program's, damaged) is set aside under another name, with one sentence, and every
+        unit is generated anew (the manifest only saves work; it is rebuilt from the reports)."""
+        path = self.out_root / MANIFEST
+        try:
+            text = path.read_text("utf-8")
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            text = None
+        try:
+            manifest = json.loads(text) if text is not None else None
+        except ValueError:
+            manifest = None
+        if (isinstance(manifest, dict) and isinstance(manifest.get("units", {}), dict)
+                and isinstance(manifest.get("previous", {}), dict)
+                and all(_valid_entry(e) for e in manifest.get("units", {}).values())
+                and all(_valid_entry(e, previous=True) for e in manifest.get("previous", {}).values())):
+            return manifest
+        aside = path.with_name(MANIFEST + ".bad")
+        try:
+            if path.is_dir():  # not a file this program could have written: left where it is
+                raise IsADirectoryError(path)
+            os.replace(path, aside)
+            said = f"已改名为“{aside.name}”留存"
+        except OSError:
+            said = "无法改名，本次不使用它"
+        self.notes.append(f"输出文件夹中的“{MANIFEST}”不是本程序写出的格式（可能被手工改动或损坏），{said}；"
+                          "本次重新生成全部单位并重建该文件")
+        log.warning(self.notes[-1])
+        return {}
 
     def _replay(self) -> bool:
         """Apply the journal a killed run left; whether there was one."""
@@ -825,6 +895,8 @@ class ManifestStore:
                     key = rec["key"]
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut short by a kill
+                if not isinstance(key, str) or not (rec.get("entry") is None or _valid_entry(rec["entry"])):
+                    continue  # not a line this program wrote
                 if rec.get("entry") is None:
                     self.units.pop(key, None)
                 else:
@@ -873,6 +945,31 @@ class ManifestStore:
             self.dirty = False
         with contextlib.suppress(FileNotFoundError):
             (self.out_root / JOURNAL).unlink()
+
+
+def _valid_entry(entry: Any, previous: bool = False) -> bool:
+    """An entry of the manifest as `put` records it (or, `previous`, as `_previous_hash` does)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("stamp"), dict) or not isinstance(entry.get("result"), dict):
+        return False
+    result = entry["result"]
+    if previous:
+        return True
+    texts = lambda items: isinstance(items, list) and all(isinstance(x, str) for x in items)  # noqa: E731
+    findings, figures = result.get("findings", []), result.get("figures") or {}
+    return (isinstance(result.get("status"), str) and isinstance(result.get("relative"), str)
+            and texts(result.get("files", [])) and texts(result.get("last_good_files", []))
+            and isinstance(result.get("out_dir", ""), (str, type(None)))
+            and isinstance(findings, list) and all(isinstance(f, dict) and all(isinstance(f.get(k), str) for k in
+                                                                             ("rule", "severity", "ref", "message"))
+                                                   for f in findings)
+            and isinstance(figures, dict) and all(v is None or _decimal_text(v) for v in figures.values()))
+
+
+def _decimal_text(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and Decimal(value).is_finite()
+    except ArithmeticError:
+        return False
 
 
 def _save_manifest(out_root: Path, units: dict, previous: dict | None = None) -> None:

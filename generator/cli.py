@@ -209,6 +209,8 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None, s
     if folder.name.endswith(DEPARTMENT_SUFFIXES) and outcome.accounts.unit.get("subject") == "部门":
         click.echo(f"注意：这份工作簿在部门文件夹“{folder.name}”中，本报告只含它自己的数字；"
                    f"部门决算说明应汇总本级和所属单位：generate 部门 “{folder}”", err=True)
+    for problem in index.problems if index else ():  # a previous year left out is said, not passed over
+        click.echo(f"注意：上年工作簿无法读取，未用其上年数：{problem}", err=True)
     for path in outcome.written.all():
         click.echo(f"已写入 {path}")
 
@@ -256,6 +258,8 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
                 click.echo(f"    [{f['rule']}] {f['severity']} {f['ref']}：{f['message']}")
     for name, reason in result.not_processed:
         click.echo(f"未处理  {name}：{reason}")
+    for note in result.notes:
+        click.echo(f"注意：{note}", err=True)
     generated = sum(not r.get("skipped") and bool(r.get("files")) for r in result.results)
     failed = sum(not r.get("skipped") and not r.get("files") for r in result.results)
     line = f"共 {len(result.results)} 个单位：生成 {generated} 个，未变动跳过 {result.skipped} 个，未生成（有错误）{failed} 个"

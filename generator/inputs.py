@@ -93,7 +93,13 @@ def discover_all(paths: list[Path], out_root: Path | None = None
             top = Path(given.resolve().name) if given.resolve().name.endswith(DEPARTMENT_SUFFIXES) else Path()
             for path in sorted(given.rglob("*")):
                 rel = path.relative_to(given)
-                if _hidden(rel) or not path.is_file():
+                if _hidden(rel):
+                    continue
+                if not path.is_file():  # a folder; or a link to nothing, a FIFO, a device: listed, never opened
+                    if path.is_symlink() and not path.exists():
+                        skipped.append((str(top / rel), "链接指向的文件不存在"))
+                    elif not path.is_dir() and not path.is_symlink():
+                        skipped.append((str(top / rel), "不是普通文件（命名管道、设备等），未打开"))
                     continue
                 rel = top / rel
                 if inner and inner in path.resolve().parents:
@@ -124,7 +130,13 @@ def folder_workbooks(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     found: dict[Path, Path] = {}
     skipped: list[tuple[str, str]] = []
     for path in sorted(Path(folder).iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith("."):
+            continue
+        if not path.is_file():  # a link to nothing, a FIFO, a device: listed, never opened
+            if path.is_symlink() and not path.exists():
+                skipped.append((path.name, "链接指向的文件不存在"))
+            elif not path.is_dir() and not path.is_symlink():
+                skipped.append((path.name, "不是普通文件（命名管道、设备等），未打开"))
             continue
         reason = skip_reason(path) or (CONSOLIDATED if is_consolidated(path) else None)
         if reason:
