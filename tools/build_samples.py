@@ -195,6 +195,8 @@ def yanjiang() -> dict:
                   "sg_car_buy": D("0"), "sg_car_run": D("0"), "sg_reception": D("0.48"), "running_costs": D("36.47")},
         "reasons": {
             "fiscal_total": "本年度失地农民归垫预算收入全部追减，财政补助相应减少",
+            "income_year": "本年度失地农民归垫预算收入8102.99万元全部追减，财政补助相应减少",
+            "expense_year": "本年度失地农民归垫预算收入全部追减，相应的归垫支出不再发生",
             "sg_reception": "坚持厉行节约，压减了公务接待",
             "reception_content": "上级部门业务检查和工作调研",
             "running_costs": "厉行节约，同时部分人员退休",
