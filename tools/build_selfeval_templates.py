@@ -68,10 +68,10 @@ def overall() -> Path:
     p("[[opinions]]")
     p("五、评价报告综述（文字部分）", "h2", page_break=True)
     p("{%p for entry in summary %}")
-    p("{%p if entry.heading == 1 %}")
-    p("{{ entry.text }}", "h2")
-    p("{%p elif entry.heading == 2 %}")
+    p("{%p if entry.heading == 2 %}")  # （一）…: under 五、, never a second 一、
     p("{{ entry.text }}", "h3")
+    p("{%p elif entry.heading == 3 %}")  # 1.…: a run-in heading kept with its text
+    p("{{ entry.text }}").paragraph_format.keep_with_next = True
     p("{%p else %}")
     p("{{ entry.text }}")
     p("{%p endif %}")
@@ -84,10 +84,12 @@ def overall() -> Path:
 def project() -> Path:
     doc, styles = new_document()
     p = _writer(doc, styles)
-    p("{{ unit_name }}{{ year }}年{{ report_name }}", "title")
+    # one line per unit of meaning: a long title never wraps inside a word of the unit's name
+    p("{{ unit_name }}", "title")
+    p("{{ year }}年{{ report_name }}", "title")
     p("绩效评价自评报告", "title")
     p("{{ preface }}")
-    p("一、{{ report_name }}项目执行情况", "h2")
+    p("一、{{ project }}执行情况", "h2")
     _loop(p, "execution")
     p("二、{{ report_name }}的社会效益", "h2")
     _loop(p, "benefit")
