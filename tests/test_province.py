@@ -235,7 +235,7 @@ def test_below_the_threshold_output_mirrors_the_input(tmp_path, fake):
     run_batch([src], out, jobs=1)
     assert sorted(os.listdir(out / "区县")) == ["单位1", "单位2", "单位3", "第001组"]
     head = [c.value for c in load_workbook(out / "汇总.xlsx")["汇总"][1]]
-    assert head[-1] == "“三公”经费增减"
+    assert head[-1] == "“三公”经费增减（万元）"
 
 
 # ------------------------------------------------------------------ the summary
