@@ -15,7 +15,9 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from .appendix import Cell, WordTable
@@ -223,7 +225,7 @@ def opinions_table(sheet: Sheet) -> WordTable:
 def overall_scores_table(sheet: Sheet, acc) -> WordTable:
     t = sheet.template
     if t.source:  # the 决算说明's 附件1 itself: one table, one score
-        return unit_table(acc.evaluation, acc.unit.get("name") or "", 1, title=f"附件　{t.title}")
+        return unit_table(acc.evaluation, acc.unit.get("name") or "", 1, title=t.title)  # under the heading 附件
     rows = [[L(h, bold=True) for h in t.columns]]
     l1 = _merged([r.level1 for r in sheet.rows])
     l2 = _merged([f"{r.level1}/{r.level2}" for r in sheet.rows])
@@ -346,8 +348,17 @@ def _render(template: str, ctx: dict, tables: dict[str, WordTable], landscape: t
 
 
 def _landscape_before(doc, para) -> None:
-    """End the portrait section before `para`; the rest of the document (a wide table) is landscape."""
+    """End the portrait section before `para`; the rest of the document (a wide table) is landscape.
+
+    A heading just above the table ("附件") goes with it to the landscape page, never left alone
+    on a portrait one; the section break then starts its page."""
     body = doc.element.body
+    above = para._p.getprevious()
+    if above is not None and above.tag == qn("w:p") and above.pPr is not None and above.pPr.pStyle is not None \
+            and doc.styles.get_by_id(above.pPr.pStyle.val, WD_STYLE_TYPE.PARAGRAPH).name.startswith("Heading"):
+        for flag in above.pPr.findall(qn("w:pageBreakBefore")):
+            above.pPr.remove(flag)
+        para = Paragraph(above, para._parent)
     previous = para._p.getprevious()
     portrait = copy.deepcopy(body.sectPr)
     if previous is None or previous.tag != qn("w:p"):

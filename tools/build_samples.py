@@ -639,7 +639,7 @@ def civil_affairs_office() -> dict:
         "sg": _no_sg_counts() | {"domestic_batches": 4, "domestic_people": 26, "stock_suv": 1},
         "other": {"running_costs": D("65"), "veh_enforcement": 1, "equipment_general": 0, "equipment_special": 0},
         "budget": [{"code": c, "initial": D(b) + D(p)} for c, (b, p) in gpb_items.items()],
-        "performance": [{"name": "示范区民政局部门整体", "scope": "整体", "score": D("92"),
+        "performance": [{"name": "示范区民政局整体支出", "scope": "整体", "score": D("92"),
                          "summary": "社会救助和养老服务年度目标基本完成"},
                         {"name": "高龄老人生活补贴", "scope": "项目", "pre_assessed": "否", "has_target": "是",
                          "monitored": "是", "score": D("95"), "summary": "补贴按季度足额发放到户"}],
@@ -723,10 +723,10 @@ DEPARTMENTS = {
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     for name, build in SAMPLES.items():
-        print(write_workbook(OUT / name, build()), file=sys.stdout)
+        print(write_workbook(OUT / name, build(), stable=True), file=sys.stdout)
     for folder, units in DEPARTMENTS.items():
         for name, build in units.items():
-            print(write_workbook(OUT / folder / name, build()), file=sys.stdout)
+            print(write_workbook(OUT / folder / name, build(), stable=True), file=sys.stdout)
 
 
 if __name__ == "__main__":
