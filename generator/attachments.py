@@ -154,13 +154,31 @@ def project_table(p: Project, evaluation: Evaluation, year: int, number: int, ti
     lead_widths = fit_widths(lead, 9)
     rows = [[L(h, bold=True) for h in ("一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值",
                                        "权重", "得分", "未完成原因分析")]]
-    level1 = _merged_down([i.level1 for i in p.indicators])
-    level2 = _merged_down([f"{i.level1}/{i.level2}" for i in p.indicators])
+    draft = rows + [[L(ind.level1), L(ind.level2), L(ind.level3, align="left"), L(ind.nature), L(ind.target),
+                     L(ind.unit), L(ind.actual or "未填写"), L(fmt_score(ind.weight)), L(fmt_score(ind.score)),
+                     L(ind.reason, align="left")] for ind in p.indicators] + _tail(p, evaluation, L)
+    widths = fit_widths(draft, 10)
+    # the 一级/二级 labels restart around each page the indicators are expected to start (the project
+    # block above takes the first page's top), so no continuation page opens with blank labels
+    above = sum(_row_mm(r, lead_widths) for r in lead) + 2
+    heights = [_row_mm(r, widths) for r in draft[:1 + len(p.indicators)]]
+    breaks = frozenset(b + d for b in page_starts(heights, 1, above) for d in (-1, 0, 1))
+    level1 = _merged_down([i.level1 for i in p.indicators], breaks)
+    level2 = _merged_down([f"{i.level1}/{i.level2}" for i in p.indicators], breaks)
     for k, ind in enumerate(p.indicators):
         rows.append([L(ind.level1 if level1[k] != "continue" else "", vmerge=level1[k]),
                      L(ind.level2 if level2[k] != "continue" else "", vmerge=level2[k]),
                      L(ind.level3, align="left"), L(ind.nature), L(ind.target), L(ind.unit), L(ind.actual or "未填写"),
                      L(fmt_score(ind.weight)), L(fmt_score(ind.score)), L(ind.reason, align="left")])
+    rows += _tail(p, evaluation, L)
+    return WordTable(title or f"附件{number}　部门预算项目支出绩效自评表（{year}年度）", rows, widths, header_rows=1,
+                     unit_line="单位：万元", subject=name or p.name, lead=lead, lead_widths=lead_widths,
+                     keep_tail=8)  # 合计, the three conclusions and the signatures, with three indicators
+
+
+def _tail(p: Project, evaluation: Evaluation, L) -> list[list[Cell]]:
+    """合计, 评价结论, 存在问题, 改进措施 and the signatures below a project's indicators."""
+    rows = []
     total_weight = p.weights + p.execution_weight
     rows.append([L("合计", 7, bold=True), L(fmt_score(total_weight), bold=True), L(fmt_score(p.score), bold=True),
                  L(f"评价等次：{evaluation.grade(p.score)}", bold=True)])
@@ -168,10 +186,7 @@ def project_table(p: Project, evaluation: Evaluation, year: int, number: int, ti
         rows.append([L(name, bold=True), L(p.texts[key], 9, align="left")])
     people = f"项目负责人：{p.texts['leader']}　　财务负责人：{p.texts['finance_leader']}"
     rows.append([L(people, 10, align="left")])
-    widths = fit_widths(rows, 10)
-    return WordTable(title or f"附件{number}　部门预算项目支出绩效自评表（{year}年度）", rows, widths, header_rows=1,
-                     unit_line="单位：万元", subject=name or p.name, lead=lead, lead_widths=lead_widths,
-                     keep_tail=8)  # 合计, the three conclusions and the signatures, with three indicators
+    return rows
 
 
 def unit_table(evaluation: Evaluation, name: str, number: int, title: str = "") -> WordTable:

@@ -27,9 +27,11 @@ def _writer(doc, styles):
     return p
 
 
-def _loop(p, var: str, style: str = "body") -> None:
+def _loop(p, var: str, style: str = "body", together: bool = False) -> None:
+    """One paragraph per item; `together`: the items keep with each other (a short list is never
+    split so that its last line stands alone on a page)."""
     p(f"{{%p for para in {var} %}}")
-    p("{{ para }}", style)
+    p("{{ para }}", style).paragraph_format.keep_with_next = together
     p("{%p endfor %}")
 
 
@@ -96,7 +98,7 @@ def project() -> Path:
     p("三、综合评价情况及评价结论", "h2")
     p("{{ conclusion }}")
     p("四、存在的问题与建议", "h2")
-    _loop(p, "problems")
+    _loop(p, "problems", together=True)
     p("[[scores]]")
     return _save(doc, "selfeval_project.docx", "专项绩效评价自评报告")
 
