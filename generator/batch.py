@@ -299,7 +299,7 @@ def change_report(old: dict, new: dict) -> dict[str, list]:
 
 def format_changes(unit: str, changes: dict[str, list]) -> str:
     lines = [f"{unit} 决算说明修订说明", "", "一、变动的数字（原 → 新）"]
-    from .narrative import figure_label
+    from .figures import figure_label
 
     lines += [f"  {figure_label(k)}：{a if a is not None else '（无）'} → {b if b is not None else '（无）'}"
               for k, a, b in changes["figures"]]
@@ -926,7 +926,7 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
         for r in results:
             ch = r.get("changes") or {}
             if ch.get("figures") or ch.get("sentences"):
-                from .narrative import figure_label
+                from .figures import figure_label
 
                 names = "、".join(figure_label(k) for k, _, _ in ch["figures"])
                 doc = next((f for f in r.get("files", []) if f.endswith(CHANGES)), "")

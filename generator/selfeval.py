@@ -104,17 +104,10 @@ def templates() -> dict[tuple[str, str], Template]:
     return out
 
 
-@cache
-def _offered(profile_id: str) -> tuple[str, ...]:
-    """The 评分表 ids a report layout offers (`selfeval` in its profile.toml)."""
-    raw = tomllib.loads(resources.files("generator").joinpath("data/profiles", profile_id, "profile.toml")
-                        .read_text("utf-8"))
-    return tuple(raw.get("selfeval", ()))
-
-
 def offered(acc) -> tuple[str, ...]:
-    """The 评分表 the unit's layout offers: a unit is never scored with another province's table."""
-    return _offered(of_unit(acc.unit).id)
+    """The 评分表 the unit's layout offers (`selfeval` in its profile.toml, or in the layout it
+    extends): a unit is never scored with another province's table."""
+    return tuple(of_unit(acc.unit).selfeval or ())
 
 
 # ------------------------------------------------------------------ figures from the workbook

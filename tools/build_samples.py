@@ -536,20 +536,28 @@ def shanghai() -> dict:
             "sg_reception": "严格执行公务接待标准，接待批次减少",
             "car_run_use": "统计执法检查和普查入户督导",
             "running_costs": "普查期间办公场所租赁和印刷支出增加",
+            "gpb_budget": "严格控制一般性支出，普查服务采购合同价低于预算",
+            "reception_content": "接待市统计局和兄弟区统计部门的业务检查与调研",
         },
         "sg": {"abroad_groups": 0, "abroad_people": 0, "stock_sedan": 3, "domestic_batches": 6,
                "domestic_people": 40, "foreign_batches": 0, "foreign_people": 0, "foreign_amount": D("0")},
         "other": {"running_costs": D("150.00"), "proc_goods": D("60.00"), "proc_works": D("0"),
                   "proc_services": D("90.00"), "proc_sme": D("120.00"), "proc_small": D("80.00"),
                   "proc_reserved": D("100.00"), "proc_reserved_small": D("60.00"), "veh_minister": 0,
+                  "proc_awarded_sme_reserved": D("100.00"), "proc_awarded_small_reserved": D("60.00"),
+                  "proc_awarded_sme_other": D("20.00"),
                   "veh_leader": 0, "veh_confidential": 1, "veh_enforcement": 2, "veh_other": 0,
                   "equipment_general": 0, "equipment_special": 0},
         "budget": [
-            {"code": "2010501", "initial": D("830.00"), "reason": "严格控制一般性支出，办公经费有所节约"},
-            {"code": "2010505", "initial": D("160.00"), "reason": "普查数据处理采用政府采购服务，合同价低于预算"},
-            {"code": "2080505", "initial": D("60.00")}, {"code": "2080506", "initial": D("30.00")},
-            {"code": "2101101", "initial": D("35.00")},
-            {"code": "2210201", "initial": D("44.00"), "reason": "年中调入工作人员一名，公积金缴存相应增加"},
+            {"code": "2010501", "initial": D("830.00"), "reason": "严格控制一般性支出，办公经费有所节约",
+             "use": "局机关人员经费和日常运转的公用经费"},
+            {"code": "2010505", "initial": D("160.00"), "reason": "普查数据处理采用政府采购服务，合同价低于预算",
+             "use": "第五次全国经济普查和统计数据发布"},
+            {"code": "2080505", "initial": D("60.00"), "use": "在职人员的基本养老保险缴费"},
+            {"code": "2080506", "initial": D("30.00"), "use": "在职人员的职业年金缴费"},
+            {"code": "2101101", "initial": D("35.00"), "use": "在职人员的基本医疗保险缴费"},
+            {"code": "2210201", "initial": D("44.00"), "reason": "年中调入工作人员一名，公积金缴存相应增加",
+             "use": "在职人员的住房公积金"},
         ],
         "performance": [
             {"name": "上海市示范区统计局部门整体支出", "scope": "整体", "score": D("93")},
@@ -561,7 +569,8 @@ def shanghai() -> dict:
              "score": D("72"), "summary": "发布按计划完成，解读材料时效有待提高"},
         ],
         "perf_summary": {"target_amount": D("150.00"), "monitor_amount": D("120.00"), "selfeval_amount": D("150.00"),
-                         "issues_found": 3, "issues_fixed": 2},
+                         "issues_found": 3, "issues_fixed": 2, "systems": "《示范区统计局预算绩效管理实施办法》",
+                         "mechanism": "“事前评估、事中监控、事后评价”全过程"},
     }
 
 
@@ -572,6 +581,16 @@ def yanjiang_2020() -> dict:
     return data
 
 
+def guangxi() -> dict:
+    """The 福利院 in the 广西2024 layout (added as files only). 广西 offers no 评分表 of its own yet,
+    and a unit is never scored with another province's: no 绩效自评报告."""
+    data = welfare()
+    data["unit"] = dict(data["unit"], profile="广西2024（9张附表）")
+    data["selfeval"] = dict(data["selfeval"], overall_template=None, project_template=None)
+    data["selfeval_projects"] = []
+    return data
+
+
 SAMPLES = {
     "四川-安居区社保局-2024年度单位决算.xlsx": anju,
     "四川-雁江区社保局-2020年度部门决算.xlsx": yanjiang,
@@ -579,6 +598,7 @@ SAMPLES = {
     "四川-雁江区社保局-2020年度部门决算（按打印报表录入）.xlsx": yanjiang_printed,
     "上海-示范区统计局-2024年度部门决算.xlsx": shanghai,
     "四川-雁江区社保局-2020年度部门决算（2020年格式）.xlsx": yanjiang_2020,
+    "广西-示范区社会福利院-2024年度单位决算.xlsx": guangxi,
 }
 
 # --------------------------------------------------------------------------- a 部门 and its units (issue 14)
