@@ -20,6 +20,7 @@ from .codes import economic_codes
 from .findings import ERROR, HINT, SEVERITY_ORDER, WARNING, Finding
 from .layout import load_layout
 from .money import ZERO, fmt_amount, fmt_percent, percent
+from .profiles import of_unit
 from .selfeval import selfeval_findings
 
 RULES: dict[str, str] = {
@@ -341,10 +342,12 @@ def _changes(acc: Accounts, findings: list[Finding], settings: Settings) -> None
                 findings.append(Finding("PRIOR-MISSING", WARNING, acc.refs[f"prior.{key}"],
                                         f"未填写上年“{labels[key]}”，报告中不作同比比较"))
     budget_of = {"sg_total": acc.tables["t13"].get("total", "budget")}
+    layout = of_unit(acc.unit).id
+    asked = {f.key for f in load_layout().form("reasons").fields if f.used_by(layout)}
     for item in settings.compared:
         value = now.get(item["figure"])
-        if value is None or acc.reasons.get(item["reason"]):
-            continue
+        if value is None or acc.reasons.get(item["reason"]) or item["reason"] not in asked:
+            continue  # the layout's text gives no reason here (its workbook has no such field)
         if item.get("against") == "budget":
             base, what = budget_of.get(item["figure"]), "预算数"
             if not base:
