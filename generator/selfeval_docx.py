@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from .appendix import Cell, WordTable
-from .attachments import project_table, unit_table
+from .attachments import fit_widths, project_table, unit_table
 from .errors import CheckFailed
 from .money import ZERO, fmt_amount, fmt_percent, percent
 from .output import atomic_write
@@ -157,16 +157,18 @@ def expense_table(acc, m: Money) -> WordTable:
 
 def sg_table(acc) -> WordTable:
     t13 = acc.tables["t13"]
-    items = [("公务接待费", "reception"), ("公务用车运行维护费", "car_run"), ("公务用车购置费", "car_buy"),
-             ("因公出国（境）费", "abroad")]
+    # headings broken between words, never inside one ("“三公”经费合 / 计")
+    items = [("公务接待费", "reception"), ("公务用车\n运行维护费", "car_run"), ("公务用车\n购置费", "car_buy"),
+             ("因公出国\n（境）费", "abroad")]
     values = [t13.get(k, "actual") for _, k in items]
     total = t13.get("total", "actual")
     assert sum(values, ZERO) == total
-    rows = [[L("机构名称", bold=True, vmerge="restart"), L("“三公”经费合计", bold=True, vmerge="restart"),
+    rows = [[L("机构名称", bold=True, vmerge="restart"), L("“三公”\n经费合计", bold=True, vmerge="restart"),
              L("其中：", 4, bold=True)],
             [L("", vmerge="continue"), L("", vmerge="continue")] + [L(t, bold=True) for t, _ in items],
             [L(acc.unit.get("name") or ""), L(fmt_amount(total))] + [L(fmt_amount(v)) for v in values]]
-    return WordTable("“三公”经费支出情况", rows, [22, 14, 14, 16, 14, 14], header_rows=2)
+    # a heading such as "“三公”经费合计" or "因公出国（境）费" never breaks inside its words
+    return WordTable("“三公”经费支出情况", rows, fit_widths(rows, 6, PORTRAIT_WIDTH_MM), header_rows=2)
 
 
 def assets_table(acc, form: dict) -> WordTable:
