@@ -54,6 +54,7 @@ from werkzeug.exceptions import HTTPException
 
 from .errors import GeneratorError
 from .findings import ERROR, SEVERITY_ORDER, WARNING, Finding
+from .inputs import DEPARTMENT_ENTRY, DEPARTMENT_SUFFIXES, WORKBOOK_SUFFIXES, looks_like_workbook  # as the batch
 
 log = logging.getLogger("generator.web")
 
@@ -63,7 +64,6 @@ MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # unpacked size of the zips of one upload
 SESSION_MAX_AGE = 2 * 60 * 60  # seconds after its last request that a session's files are removed
 REFRESH_SECONDS = 2  # the status page of a running batch reloads itself this often
 BLANK_NAME = "空白工作簿.xlsx"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # as the batch: compared case-insensitively
 SUMMARY_NAME = "汇总.xlsx"
 ARCHIVE_NAME = "全部报告.zip"
 
@@ -498,21 +498,43 @@ def receive(sess: Session, files, config) -> Job:
     job = Job(job_id, folder, [], batch=False)
     budget = {"unzipped": config["MAX_UNZIPPED_BYTES"], "limit": config["MAX_UNZIPPED_BYTES"]}
     seen: set[str] = set()
+    departments: dict[str, str] = {}  # a zip's （部门） folder → its folder among the uploads
 
-    def add(display: str, read) -> None:
+    def add(display: str, read, refused: str = "已忽略“{}”：只能上传 .xlsx 工作簿或 .zip 压缩包。") -> None:
         if len(job.units) >= config["MAX_WORKBOOKS"]:
             raise UploadRejected(f"一次最多上传 {config['MAX_WORKBOOKS']} 份工作簿，请分几次上传。")
         display = base = clean_display(display)
         n = 2
         while display.casefold() in seen:  # the same name twice in one upload: both kept
-            display, n = f"{base[:-5]}（{n}）.xlsx", n + 1
+            stem, dot, suffix = base.rpartition(".")
+            display, n = f"{stem}（{n}）.{suffix}" if dot else f"{base}（{n}）", n + 1
         seen.add(display.casefold())
-        stored = uploads / f"{sess.stem_for(display)}.xlsx"
+        # a member of a “…（部门）” folder of a zip is stored in such a folder: the batch consolidates it
+        folder = uploads
+        parent = PurePosixPath(display).parent
+        if parent.name.endswith(DEPARTMENT_SUFFIXES):
+            if str(parent) not in departments:  # two （部门） folders of one name (in two places) stay two
+                from .render import fingerprint, safe_name
+
+                name = safe_name(parent.name)
+                if not name.endswith(DEPARTMENT_SUFFIXES) or name in departments.values():
+                    name = f"{fingerprint(str(parent))}{DEPARTMENT_SUFFIXES[0]}"
+                departments[str(parent)] = name
+            folder = uploads / departments[str(parent)]
+        folder.mkdir(exist_ok=True)
+        stored = folder / f"{sess.stem_for(display)}.xlsx"
         from .output import atomic_write
 
         with atomic_write(stored) as tmp:
             read(tmp)
+        if not display.lower().endswith(WORKBOOK_SUFFIXES) and not looks_like_workbook(stored):
+            stored.unlink()  # a workbook is known by its content, as in the batch
+            job.notes.append(refused.format(display))
+            return
         job.units.append(Unit(len(job.units), display, stored))
+        if folder != uploads and (folder / DEPARTMENT_ENTRY) not in [u.stored for u in job.units]:
+            job.units.append(Unit(len(job.units), f"{PurePosixPath(display).parent}/部门汇总",
+                                  folder / DEPARTMENT_ENTRY))  # the 部门 itself, once its units are done
 
     try:
         for f in files:
@@ -520,7 +542,7 @@ def receive(sess: Session, files, config) -> Job:
     except UploadRejected:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    if not job.units:
+    if not any(u.stored.name != DEPARTMENT_ENTRY for u in job.units):
         shutil.rmtree(folder, ignore_errors=True)
         raise UploadRejected("没有找到可以处理的 .xlsx 工作簿。" + "".join(job.notes))
     job.batch = len(job.units) > 1
@@ -535,10 +557,8 @@ def _receive_one(f, add, notes: list[str], budget: dict[str, int]) -> None:
         _unzip(f, name, add, notes, budget)
     elif lower.startswith("~$"):
         notes.append(f"已忽略“{name}”：这是 Office 的临时文件，不是工作簿。")
-    elif lower.endswith(WORKBOOK_SUFFIXES):
+    else:  # a workbook by its extension or, renamed, by its content (`add` looks)
         add(name, lambda tmp: f.save(tmp))
-    else:
-        notes.append(f"已忽略“{name}”：只能上传 .xlsx 工作簿或 .zip 压缩包。")
 
 
 def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) -> None:
@@ -560,14 +580,24 @@ def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) ->
                 continue  # hidden files and the resource forks macOS adds
             elif base.startswith("~$"):
                 notes.append(f"已忽略压缩包中的“{member}”：这是 Office 的临时文件。")
-            elif not base.lower().endswith(WORKBOOK_SUFFIXES):
+            elif not base.lower().endswith(WORKBOOK_SUFFIXES) and not _starts_as_zip(archive, info):
                 notes.append(f"已忽略压缩包中的“{member}”：不是 .xlsx 工作簿。")
-            else:
+            else:  # a workbook by its extension or its content (`add` looks)
                 try:
-                    add("/".join(parts), lambda tmp, info=info: _extract(archive, info, tmp, budget))
+                    add("/".join(parts), lambda tmp, info=info: _extract(archive, info, tmp, budget),
+                        f"已忽略压缩包中的“{member}”：不是 .xlsx 工作簿。")
                 except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
                     log.info("无法解压 %s：%s", member, exc)
                     notes.append(f"已忽略压缩包中的“{member}”：无法解压（文件损坏或已加密）。")
+
+
+def _starts_as_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a member not named .xlsx may be a renamed workbook (unpacked only then)."""
+    try:
+        with archive.open(info) as member:
+            return member.read(2) == b"PK"
+    except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return False
 
 
 def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: dict[str, int]) -> None:
@@ -675,7 +705,8 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
     from . import batch
 
     out_root = sess.folder / "batch"
-    by_relative = {u.stored.name: u for u in job.units}
+    uploads = job.folder / "uploads"
+    by_relative = {relative_name(u, uploads): u for u in job.units}
 
     def progress(result, done, total):
         job.state, job.done, job.total = "处理中", done, total
@@ -686,7 +717,7 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
     try:
         with RENDER_LOCK:
             job.state = "处理中"
-            result = batch.run_batch([u.stored for u in job.units], out_root, jobs=jobs, progress=progress)
+            result = batch.run_batch([uploads], out_root, jobs=jobs, progress=progress)  # its 部门 folders too
             for r in result.results:
                 unit = by_relative.get(r["relative"])
                 if unit is not None:
@@ -706,6 +737,18 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
                 unit.status, unit.message = "错误", "未处理：批量处理中断。"
 
 
+def relative_name(unit: Unit, uploads: Path) -> str:
+    """The unit's name in the batch's results (its path below the upload folder)."""
+    return unit.stored.relative_to(uploads).as_posix()
+
+
+def _uploaded_names(job: Job, text: str) -> str:
+    """Other units' generated names in a message (a repeat, a 部门's unit) as they were uploaded."""
+    for u in job.units:
+        text = text.replace(u.stored.name, u.display)
+    return text
+
+
 def apply_result(job: Job, unit: Unit, result: dict) -> None:
     """A result dict of `run_batch` → the unit as the page shows it."""
     if result.get("status") == "处理中":
@@ -713,9 +756,10 @@ def apply_result(job: Job, unit: Unit, result: dict) -> None:
         return
     unit.out_dir = Path(result["out_dir"]) if result.get("out_dir") else None
     unit.status = result["status"]
-    unit.message = web_message(result.get("message") or "", unit)
+    unit.message = _uploaded_names(job, web_message(result.get("message") or "", unit))
     unit.unit_name = result.get("unit") or ""
-    unit.findings = _findings(result.get("findings") or [], unit)
+    unit.findings = [Finding(f.rule, f.severity, _uploaded_names(job, f.ref), _uploaded_names(job, f.message))
+                     for f in _findings(result.get("findings") or [], unit)]
     unit.skipped = bool(result.get("skipped"))
     if unit.report is None and unit.out_dir is not None:
         changes = result.get("changes") or {}
@@ -732,7 +776,7 @@ def keep_own_copies(job: Job) -> None:
     for unit in job.units:
         if unit.out_dir is None or not unit.out_dir.is_dir():
             continue
-        own = job.folder / "files" / unit.stored.stem
+        own = job.folder / "files" / unit.stored.relative_to(job.folder / "uploads").with_suffix("")  # 部门 folders kept
         shutil.copytree(unit.out_dir, own, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(".*"))  # not the temporary files of a writer
         for item in job.downloads.values():
@@ -750,6 +794,8 @@ def write_named_summary(source: Path, target: Path, units: list[Unit]) -> Path:
     from .output import atomic_write
 
     names = {u.stored.name: u.display for u in units}
+    names |= {relative_name(u, u.stored.parents[1] if u.stored.parent.name.endswith(DEPARTMENT_SUFFIXES)
+                            else u.stored.parent): u.display for u in units}
     docs = {str(u.out_dir / "修订说明.txt"): f"{display_stem(u.display)}/修订说明.txt" for u in units if u.out_dir}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -582,10 +582,13 @@ def yanjiang_2020() -> dict:
 
 
 def guangxi() -> dict:
-    """The 福利院 in the 广西2024 layout (added as files only). 广西 offers no 评分表 of its own yet,
-    and a unit is never scored with another province's: no 绩效自评报告."""
+    """A 广西 unit of its own (figures as the 福利院's, another name and code, so a district holding
+    both counts two units) in the 广西2024 layout, added as files only. 广西 offers no 评分表 of its
+    own yet, and a unit is never scored with another province's: no 绩效自评报告."""
     data = welfare()
-    data["unit"] = dict(data["unit"], profile="广西2024（9张附表）")
+    data["unit"] = dict(data["unit"], name="示范区康复托养中心", short_name="区托养中心", code="SF-0199",
+                        structure=data["unit"]["structure"].replace("区福利院", "区托养中心"),
+                        profile="广西2024（9张附表）")
     data["selfeval"] = dict(data["selfeval"], overall_template=None, project_template=None)
     data["selfeval_projects"] = []
     return data
@@ -598,7 +601,7 @@ SAMPLES = {
     "四川-雁江区社保局-2020年度部门决算（按打印报表录入）.xlsx": yanjiang_printed,
     "上海-示范区统计局-2024年度部门决算.xlsx": shanghai,
     "四川-雁江区社保局-2020年度部门决算（2020年格式）.xlsx": yanjiang_2020,
-    "广西-示范区社会福利院-2024年度单位决算.xlsx": guangxi,
+    "广西-示范区康复托养中心-2024年度单位决算.xlsx": guangxi,
 }
 
 # --------------------------------------------------------------------------- a 部门 and its units (issue 14)
