@@ -145,10 +145,10 @@ def project_table(p: Project, evaluation: Evaluation, year: int, number: int, ti
          L(fmt_amount(p.total(2))), L(fmt_rate(p.rate)), L(fmt_score(p.execution_weight)),
          L(fmt_score(p.execution_score)), L(EXECUTION_RULE, vmerge="restart", align="left")],
     ]
-    for key, name in SOURCES:
-        initial, adjusted, executed = p.sources[name]
+    for key, source in SOURCES:
+        initial, adjusted, executed = p.sources[source]
         rate = execution_rate(executed, adjusted) if adjusted is not None and executed is not None else None
-        lead.append([L("", vmerge="continue"), L(f"其中：{name}" if key == "fiscal" else name), L(_money(initial)),
+        lead.append([L("", vmerge="continue"), L(f"其中：{source}" if key == "fiscal" else source), L(_money(initial)),
                      L(_money(adjusted)), L(_money(executed)), L(fmt_rate(rate)), L("/"), L("/"),
                      L("", vmerge="continue")])
     lead_widths = fit_widths(lead, 9)
