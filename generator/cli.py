@@ -51,7 +51,7 @@ class DefaultGroup(ChineseHelp, click.Group):
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):
-        return ["run", "init", "check", "自评", "部门", "serve"]
+        return ["run", "init", "check", "核对", "自评", "部门", "serve"]
 
     def main(self, *args, **kwargs):
         """click's own usage errors (English, status 2) become one Chinese sentence and status 1."""
@@ -140,6 +140,7 @@ def main(ctx, layouts):
       generate check 工作簿.xlsx      只检查，不生成
       generate 自评 工作簿.xlsx       只生成绩效自评报告（整体支出、专项）
       generate 部门 文件夹/           汇总本级和所属单位的工作簿，生成部门决算说明
+      generate 核对 决算说明.docx [工作簿.xlsx]  核对一份（手写的）决算说明：正文、附表、图表数据和工作簿是否一致
       generate serve                 打开网页版（在浏览器中上传工作簿、下载报告）
     """
     from .profiles import use_layouts
@@ -357,6 +358,55 @@ def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amoun
         n = {s: sum(f.severity == s for f in findings) for s in ("错误", "警告", "提示")}
         click.echo(f"检查完成：错误 {n['错误']} 处，警告 {n['警告']} 处，提示 {n['提示']} 处。")
     sys.exit(1 if has_errors(findings) else 0)
+
+
+@main.command("核对", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
+@click.argument("report", type=click.Path(path_type=Path))
+@click.argument("workbook", required=False, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 每条一行，json 供程序读取")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
+              show_default=True, help="标出问题的决算说明副本（.docx）写入的文件夹")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def review_cmd(report: Path, workbook: Path | None, fmt: str, output: Path):
+    """核对一份决算说明（.docx 或 .pdf）：同一数字在正文、附表、图表数据中是否一致，占比、增减率、
+    完成预算%是否由所写数字得出，年份、人数、图表编号、科目名称、占位符、金额单位和重复段落。
+
+    给出工作簿时，另将每个数字与工作簿核对。.docx 另存一份在问题句子上加批注和底色的副本。
+    读不懂的句子列为“未核对”，不猜测；有错误（自相矛盾）时退出码为 1。
+    """
+    from .render import safe_name
+    from .report_text import read_report
+    from .review import review
+    from .review_mark import write_marked
+
+    try:
+        text = read_report(report)
+        accounts = None
+        if workbook is not None:
+            from .pipeline import load
+
+            accounts, _ = load(workbook)
+        result = review(text, accounts)
+        marked = None
+        if text.kind == "docx":
+            marked = write_marked(report, result, output / f"{safe_name(report.stem)}.核对.docx")
+    except GeneratorError as exc:
+        _fail(str(exc))
+        return
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        for f in result.findings:
+            click.echo(f.line())
+        for where, sentence in result.not_checked:
+            click.echo(f"未核对 {where}：“{sentence}”（未能读出句中数字对应的项目）")
+        n = {s: sum(f.severity == s for f in result.findings) for s in ("错误", "警告", "提示")}
+        click.echo(f"核对完成：读出 {result.checked} 个数字；错误 {n['错误']} 处，警告 {n['警告']} 处，提示 {n['提示']} 处，"
+                   f"未核对 {len(result.not_checked)} 句。")
+    if marked:
+        click.echo(f"已写入 {marked}", err=fmt == "json")
+    sys.exit(1 if result.has_errors() else 0)
 
 
 @main.command("自评", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")

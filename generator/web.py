@@ -351,6 +351,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                 abort(404)
         return send_file(target, as_attachment=True, download_name=f"{display_stem(unit.display)}.检查结果.xlsx")
 
+    @app.post("/review")
+    def review_report():
+        """核对 a 决算说明 (review_web.py): the page answers with the findings."""
+        from .review_web import review_upload
+
+        result = review_upload(current(create=True).folder, request.files.get("report"), request.files.get("workbook"))
+        return render_template("review.html", **result), 400 if "error" in result else 200
+
+    @app.get("/review/<token>")
+    def review_download(token: str):
+        from .review_web import marked_copy
+
+        sess = current()
+        path = marked_copy(sess.folder, token) if sess else None
+        if path is None:
+            abort(404)
+        return send_file(path, as_attachment=True, download_name="核对.docx")
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 500
