@@ -92,7 +92,7 @@ def identity_findings(identities: list[Identity]) -> list[Finding]:
         suspects = {c for s in odd for c in s.suspects()}
         broken.append((ident, best, odd, suspects))
     counts = Counter(c for *_, suspects in broken for c in suspects)
-    by_cell: dict[str, list[tuple[Identity, int]]] = {}
+    by_cell: dict[str, list[tuple[Identity, int, Source, list[Source]]]] = {}
     seen: list[frozenset[str]] = []
     for ident, best, odd, suspects in broken:
         if frozenset(suspects) in seen:  # the same typed cells broke another identity: already told
@@ -102,20 +102,72 @@ def identity_findings(identities: list[Identity]) -> list[Finding]:
         blamed = sorted(c for c in suspects if counts[c] == top)
         typed = [c for c in blamed if c in {s.ref for s in odd if s.entered}]
         blamed = typed or blamed  # equal evidence: the figure typed against a derived one
-        if not blamed or len(blamed) > MAX_BLAMED:  # a sum of many cells: say where the sum is printed
-            derived = [s.ref for s in odd if not s.entered]
-            blamed, top = derived[:1] or [s.ref for s in odd], 1
+        if not blamed or len(blamed) > MAX_BLAMED:
+            # a sum of many typed cells: point at those cells (the column they fill), not at the
+            # grey cell the program fills, which the clerk never typed
+            # (several derived sides equally suspect: the first one's printed place, its value shown)
+            derived = [s for s in odd if not s.entered]
+            if len(derived) == 1:
+                blamed = [typed_span(derived[0].inputs) or derived[0].ref]
+            else:
+                blamed = [derived[0].ref] if derived else [s.ref for s in odd]
+            top = 1
         for cell in blamed:
-            by_cell.setdefault(cell, []).append((ident, top))
+            by_cell.setdefault(cell, []).append((ident, top, best, odd))
     for cell, items in by_cell.items():
         # a sum inside one table names the cell's own table: it leads when it blames the cell too
         items.sort(key=lambda it: it[0].rule not in LOCAL_RULES)
-        ident, top = items[0]
-        lead = "本格参与的几项勾稽关系都不一致，请首先核对本格。" if max(t for _, t in items) > 1 else ""
-        detail = "。".join(f"{i.what}不一致：" + "；".join(s.describe() for s in i.sources) for i, _ in items[:2])
-        others = tuple(dict.fromkeys(s.ref for i, _ in items for s in i.sources if s.ref != cell and "!" in s.ref))
-        out.append(Finding(ident.rule, ERROR, cell, lead + detail, others))
+        ident = items[0][0]
+        lead = "本格参与的几项勾稽关系都不一致，请首先核对本格。" if max(it[1] for it in items) > 1 else ""
+        detail = "。".join(_disagreement(i, best, odd) for i, _, best, odd in items[:2])
+        supported = _supported(items)
+        if supported:
+            detail += f"。{supported}"
+        if ":" in cell:
+            detail += f"。合计由 {cell} 中填写的数推算，请逐行核对这些单元格"
+        sources = [s for i, *_ in items for s in i.sources]
+        others = tuple(dict.fromkeys(s.ref for s in sources if s.ref != cell and "!" in s.ref))
+        shown = tuple(dict.fromkeys((s.ref, fmt_amount(s.value)) for s in sources if not s.entered and "!" in s.ref))
+        out.append(Finding(ident.rule, ERROR, cell, lead + detail, others, shown))
     return out
+
+
+def _disagreement(ident: Identity, best: Source, odd: list[Source]) -> str:
+    """"本年收入合计不一致：A 1323.50（…）；B 1313.50（…），相差 10.00 万元"."""
+    text = f"{ident.what}不一致：" + "；".join(s.describe() for s in ident.sources)
+    gaps = sorted({abs(round2(s.value) - round2(best.value)) for s in odd if s is not best})
+    if len(gaps) == 1:
+        text += f"，相差 {fmt_amount(gaps[0])} 万元"
+    return text
+
+
+def _supported(items) -> str:
+    """Which figure the other tables support: a quantity printed in three or more places where
+    two independent places agree tells which side of a two-place disagreement is likely right."""
+    for ident, _, best, odd in items:
+        agree = [s for s in ident.sources if s not in odd]
+        if len(agree) >= 2 and any(_independent(a, b) and a is not b for a in agree for b in agree):
+            names = "、".join(s.label for s in agree)
+            return f"其他表支持 {fmt_amount(best.value)}（{names} 均为此数），{odd[0].label} 更可能有误"
+    return ""
+
+
+def typed_span(cells: tuple[str, ...]) -> str:
+    """The typed cells of one sheet as one range ("收入决算表!D6:D9"); "" when they are spread over sheets."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
+
+    if not cells:
+        return ""
+    sheets = {c.partition("!")[0] for c in cells}
+    if len(sheets) != 1 or any("!" not in c for c in cells):
+        return ""
+    coords = [coordinate_from_string(c.partition("!")[2].split(":")[0]) for c in cells]
+    cols = [column_index_from_string(col) for col, _ in coords]
+    rows = [row for _, row in coords]
+    first = f"{get_column_letter(min(cols))}{min(rows)}"
+    last = f"{get_column_letter(max(cols))}{max(rows)}"
+    sheet = sheets.pop()
+    return f"{sheet}!{first}" if first == last else f"{sheet}!{first}:{last}"
 
 
 def blamed_cells(findings: list[Finding]) -> set[str]:
