@@ -945,7 +945,7 @@ def write_check(job: Job, unit: Unit) -> str | None:
     if unit.check is not None:
         return unit.check
     name = f"{display_stem(unit.display)}.检查结果.xlsx"
-    target = job.folder / "check" / unit.stored.stem / name
+    target = job.folder / "check" / f"{unit.stored.stem}.检查结果.xlsx"  # stored under the generated name
     try:
         write_check_report(unit.stored, unit.findings, target)
     except GeneratorError as exc:
@@ -1177,12 +1177,12 @@ def unit_documents(unit: Unit) -> list[str]:
 
 
 def preview(unit: Unit, limit: int = 12) -> tuple[list[str], dict[int, str]]:
-    """The report's first paragraphs and its charts' descriptions (data JSON), for the result page."""
+    """The report's first paragraphs with figures and its charts' descriptions (data JSON), for the result page."""
     data = _read_json(unit.data) if unit.data else None
     if not data:
         return [], {}
     alts = {f"图{c.get('number')}": c.get("alt") or "" for c in data.get("charts", [])}
-    return [s for s in data.get("sentences", []) if len(s) > 8][:limit], alts
+    return [s for s in data.get("sentences", []) if "万元" in s][:limit], alts  # the paragraphs with figures
 
 
 # ------------------------------------------------------------------ the server
