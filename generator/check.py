@@ -194,7 +194,8 @@ def _links(acc: Accounts, rs: Resolver) -> None:
             rs.findings.append(Finding(
                 "BAL-NEGATIVE", ERROR, bal.ref,
                 f"{bal.label}由程序推算为 {fmt_amount(bal.value)}（总计减本年支出等），不能为负数；"
-                f"通常是某项支出多填或收入少填，请核对参与计算的单元格：{cells or '各项收入和支出'}", bal.inputs[:6]))
+                f"通常是某项支出多填或收入少填，请核对参与计算的单元格：{cells or '各项收入和支出'}", bal.inputs[:6],
+                ((bal.ref, fmt_amount(bal.value)),)))  # the grey cell shows the figure in the check workbook
 
 
 def _running_costs(acc: Accounts, rs: Resolver) -> None:

@@ -416,3 +416,16 @@ def test_check_workbook_prints_readably(tmp_path):
     notes = wb["填表说明"]
     tall = [r for r in range(1, notes.max_row + 1) if len(str(notes.cell(r, 1).value or "")) > 60]
     assert tall and all(notes.row_dimensions[r].height and notes.row_dimensions[r].height >= 30 for r in tall)
+
+
+def test_negative_derived_balance_is_shown_in_its_grey_cell(tmp_path, minimal_data, make_workbook):
+    """A balance the program derives below zero: the check workbook writes the figure into the (blank) cell it names."""
+    from generator.annotate import write_check_report
+
+    minimal_data["t03"][0].update(basic=D("90"))
+    path = make_workbook(minimal_data)
+    _, findings = load(path)
+    [f] = [f for f in findings if f.rule == "BAL-NEGATIVE"]
+    wb = load_workbook(write_check_report(path, findings, tmp_path / "m.xlsx"))
+    sheet, cell = f.ref.split("!")
+    assert wb[sheet][cell].value is not None and wb[sheet][cell].value < 0
