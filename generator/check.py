@@ -475,8 +475,8 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
 
 def rules_markdown() -> str:
     """The rule list as a Markdown table (README's copy is generated from this; a test compares)."""
-    lines = ["| 规则 | 检查内容 |", "|---|---|"]
-    lines += [f"| `{rule}` | {text} |" for rule, text in RULES.items()]
+    lines = ["| 规则 | 名称 | 检查内容 |", "|---|---|---|"]
+    lines += [f"| `{rule}` | {rule_name(rule)} | {text} |" for rule, text in RULES.items()]
     return "\n".join(lines)
 
 

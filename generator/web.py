@@ -364,6 +364,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     # the cookie lasts as long as the files it leads to: closing the browser does not lose them
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_AGE"]
+    # refreshed by the pages that use the session (current()), never by a bounce page answering a link from another site
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     if app.config["WORK_DIR"] is None:
         root = Path(tempfile.mkdtemp(prefix="juesuan-web-"))
         atexit.register(shutil.rmtree, root, True)

@@ -282,6 +282,7 @@ def test_text_and_focus_have_enough_contrast(page, server, tmp_path, make_workbo
     page.goto(server)
     assert contrast(page, "footer p") >= 4.5
     assert contrast(page, ".hint") >= 4.5
+    assert page.locator("#submit").is_disabled() and contrast(page, "#submit") >= 4.5  # “正在上传…” reads too
     page.keyboard.press("Tab")  # the skip link, then the brand (on the blue header), then a blank workbook
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "brand"
