@@ -3,9 +3,15 @@
 Why Flask: it is well kept, small and synchronous, which fits a tool that runs on the clerk's
 own computer for one office. Nothing here needs async: a single workbook is generated within
 the request (about 1–2 s); a batch runs in a background thread (`generator.batch.run_batch`,
-which uses worker processes itself) while the status page refreshes itself every few seconds.
-One generation runs at a time in this process (RENDER_LOCK); a single upload that arrives
-meanwhile waits in a background thread behind a self-refreshing page too.
+which uses worker processes itself) while the status page fetches its changing part every few
+seconds (web_static/page.js; without a script, <noscript> reloads the page). One generation runs
+at a time in this process (RENDER_LOCK); a single upload that arrives meanwhile waits in a
+background thread behind such a page too.
+
+What a clerk has done lasts: sessions, uploads, results and the history are kept in an SQLite
+database (`HISTORY_DB`, the standard library's sqlite3: no server) in the work folder beside
+the files (`serve`: output/网页版), so a server restart or a closed browser (the cookie lasts
+as long as the files) finds them again.
 
 The views are thin: they check the upload, call the library (`pipeline.generate`/`load`,
 `batch.run_batch`, `annotate.write_check_report`, `workbook.write_workbook`) and show the
@@ -18,15 +24,15 @@ Safety (the constants below are the limits):
   ever display text. Zip members with absolute paths or "..", anything not .xlsx, Office lock
   files (~$…) and hidden files are skipped, and the unpacked size is capped;
 - each browser session gets a random id (kept in Flask's signed session cookie; the secret key
-  is generated anew at every start) and its own temporary folder; every download is looked up
+  is generated once per work folder and kept in its database) and its own folder; every download is looked up
   only among that session's own results, so two people using the page at once never see each
   other's files, and an unknown id is a 404;
 - requests from other sites are refused: a state-changing request must come from our own page
   (Origin/Referer) and carry the session's token; the cookie is SameSite=Strict; only the host
   names the server serves are answered (against DNS rebinding); a link from another site is
   answered with a page that reloads itself, so it never replaces the clerk's session cookie;
-- a session's folder is removed `SESSION_MAX_AGE` seconds after its last request (a sweep runs
-  on every request), and the whole work folder when the server stops.
+- a session's folder and records are removed `SESSION_MAX_AGE` seconds after its last request
+  (a sweep runs on every request); pages are never cached (Cache-Control: no-store).
 """
 
 from __future__ import annotations
@@ -304,12 +310,18 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)", (sess.id, sess.last_seen, state))
 
     def save_job(self, sess: Session, job: Job) -> None:
+        """Record a job (and its session). A failure to record is logged, never the job's failure:
+        the page still shows the result, only a restart would not."""
         import json
+        import sqlite3
 
-        state = json.dumps(_plain(job), ensure_ascii=False)
-        with self.lock:
-            self.save_session(sess)
-            self.db.execute("INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)", (job.id, sess.id, job.created, state))
+        try:
+            with self.lock:
+                state = json.dumps(_plain(job), ensure_ascii=False)
+                self.save_session(sess)
+                self.db.execute("INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)", (job.id, sess.id, job.created, state))
+        except (sqlite3.Error, RuntimeError, TypeError, ValueError):
+            log.exception("无法保存处理记录 %s", job.id)
 
     def get(self, sid: str | None, create: bool) -> Session | None:
         with self.lock:
