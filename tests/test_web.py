@@ -390,9 +390,12 @@ def test_serve_help_is_chinese():
 
 
 @pytest.mark.parametrize("args, opened", [([], ["http://127.0.0.1:8000/"]), (["--no-browser"], [])])
-def test_serve_binds_loopback_and_opens_the_browser(monkeypatch, args, opened):
-    """By default the server binds 127.0.0.1:8000 and opens the browser; --no-browser does not."""
+def test_serve_binds_loopback_and_opens_the_browser(monkeypatch, tmp_path, args, opened):
+    """By default the server binds 127.0.0.1:8000 and opens the browser; --no-browser does not. Its records
+    go to output/网页版 under the current folder and stay after it exits."""
     import webbrowser
+
+    monkeypatch.chdir(tmp_path)
 
     from werkzeug import serving
 
@@ -414,11 +417,15 @@ def test_serve_binds_loopback_and_opens_the_browser(monkeypatch, args, opened):
     assert bound == [("127.0.0.1", 8000)]
     assert seen == opened
     assert res.output.startswith("网页版已启动：http://127.0.0.1:8000/  （按 Ctrl+C 退出）")
+    assert (tmp_path / "output" / "网页版" / web.HISTORY_DB).is_file()
+    assert "上传的文件和生成的报告保存在“output/网页版”，再次启动后仍可查看" in res.output
 
 
-def test_serve_on_a_taken_port_says_so(monkeypatch):
+def test_serve_on_a_taken_port_says_so(monkeypatch, tmp_path):
     """A port already in use: one Chinese sentence and exit status 1, not werkzeug's English."""
     import socket
+
+    monkeypatch.chdir(tmp_path)
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
