@@ -570,7 +570,7 @@ def test_killed_serve_releases_its_port(tmp_path, sig):
 
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "serve", "--no-browser",
-                             "--port", str(port)],
+                             "--port", str(port), "--folder", str(tmp_path / "web")],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=os.environ | {"PYTHONPATH": str(ROOT)})
     workers: set[int] = set()
