@@ -1,8 +1,8 @@
 """The web page in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
 
-Each test takes a screenshot of what it shows at 1366×768 into tmp_path. With
-JUESUAN_UPDATE_SCREENSHOT=1 the result page of the sample is also saved as docs/web-screenshot.png
-(the picture in README).
+Each test takes a screenshot of what it shows at 1366×768 (the phone test at 390 px) into tmp_path.
+With JUESUAN_UPDATE_SCREENSHOT=1 the result page of the sample is also saved as docs/web-screenshot.png
+(the picture in README; test_screenshots_of_the_clerks_pages).
 """
 
 from __future__ import annotations
@@ -114,9 +114,7 @@ def test_sample_workbook_report_and_charts(page, server, tmp_path):
         img.scroll_into_view_if_needed()
         assert img.evaluate("i => i.complete && i.naturalWidth > 0"), img.get_attribute("alt")
     page.evaluate("window.scrollTo(0, 0)")
-    path = shot(page, tmp_path, "报告")
-    if os.environ.get("JUESUAN_UPDATE_SCREENSHOT") == "1":
-        shutil.copy(path, ROOT / "docs" / "web-screenshot.png")
+    shot(page, tmp_path, "报告")
     with page.expect_download() as info:
         page.locator("#report").click()
     assert info.value.suggested_filename == "遂宁市安居区社会保险事业管理局2024年度单位决算说明.docx"
