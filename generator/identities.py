@@ -118,18 +118,34 @@ def identity_findings(identities: list[Identity]) -> list[Finding]:
         # a sum inside one table names the cell's own table: it leads when it blames the cell too
         items.sort(key=lambda it: it[0].rule not in LOCAL_RULES)
         ident = items[0][0]
-        lead = "本格参与的几项勾稽关系都不一致，请首先核对本格。" if max(it[1] for it in items) > 1 else ""
         detail = "。".join(_disagreement(i, best, odd) for i, _, best, odd in items[:2])
         supported = _supported(items)
-        if supported:
-            detail += f"。{supported}"
-        if ":" in cell:
-            detail += f"。合计由 {cell} 中填写的数推算，请逐行核对这些单元格"
+        lead = _summed_from(cell, items, supported)
+        if not lead:
+            lead = "本格参与的几项勾稽关系都不一致，请首先核对本格。" if max(it[1] for it in items) > 1 else ""
+            if supported:
+                detail += f"。{supported}"
         sources = [s for i, *_ in items for s in i.sources]
         others = tuple(dict.fromkeys(s.ref for s in sources if s.ref != cell and "!" in s.ref))
         shown = tuple(dict.fromkeys((s.ref, fmt_amount(s.value)) for s in sources if not s.entered and "!" in s.ref))
         out.append(Finding(ident.rule, ERROR, cell, lead + detail, others, shown))
     return out
+
+
+def _summed_from(cell: str, items, supported: str) -> str:
+    """The lead of a finding located at the typed cells a program-derived total is summed from:
+    what that total is, how far it is from the other side, and what to check ("" otherwise)."""
+    for _, _, best, odd in items:
+        for src in odd:
+            if not src.entered and src is not best and typed_span(src.inputs) == cell:
+                gap = round2(src.value) - round2(best.value)
+                where = f"{cell} 中填写的数" if ":" in cell else cell
+                text = (f"{src.label} {fmt_amount(src.value)} 由{where}推算，比{best.label} {fmt_amount(best.value)}"
+                        f" {'多' if gap > 0 else '少'} {fmt_amount(abs(gap))} 万元")
+                if supported:
+                    text += f"；{supported}"
+                return text + "。请逐行核对这些单元格（合计由程序推算，不用填写）。明细——"
+    return ""
 
 
 def _disagreement(ident: Identity, best: Source, odd: list[Source]) -> str:
