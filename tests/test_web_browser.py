@@ -311,3 +311,16 @@ def test_screenshots_of_the_clerks_pages(page, server, tmp_path):
     shot(page, tmp_path, "修订说明")
     page.goto(server)
     shot(page, tmp_path, "首页-记录")
+
+
+def test_a_refused_upload_says_why_and_the_form_works_again(page, server, tmp_path):
+    """A file the server refuses (sent through the page's upload with progress): its Chinese message on the
+    page, and the next upload from that page goes through."""
+    doc = tmp_path / "说明.doc"
+    doc.write_bytes(b"hello")
+    page.goto(server)
+    page.set_input_files("#files", str(doc))
+    page.get_by_role("button", name="上传并生成决算说明").click()
+    expect(page.locator("#message")).to_have_text("没有找到可以处理的 .xlsx 工作簿。已忽略“说明.doc”：只能上传 .xlsx 工作簿或 .zip 压缩包。")
+    upload(page, server, ANJU)
+    expect(page.locator("#status")).to_have_text("成功")
