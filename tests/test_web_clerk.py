@@ -18,7 +18,7 @@ from generator.batch import content_hash
 from generator.cli import main
 
 from conftest import SAMPLES
-from test_web import ANJU, WELFARE, finding_rows, job_url, links, text, token, unit_rows, upload, wait_for, zip_of
+from test_web import ANJU, WELFARE, finding_rows, job_url, links, text, unit_rows, upload, wait_for
 
 SHANGHAI = SAMPLES / "上海-示范区统计局-2024年度部门决算.xlsx"
 
