@@ -387,6 +387,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     store = Store(root)
     app.config["SECRET_KEY"] = store.secret()
     app.extensions["juesuan"] = store
+    from .batch import DEPARTMENT_SUFFIXES  # the folder rule the batch applies, as the page states it
     from .profiles import profiles
 
     layouts = [(p.id, p.label) for p in profiles()]
@@ -394,11 +395,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                  layouts=layouts, version=__version__, rule_name=_rule_name,
                                  max_mb=app.config["MAX_CONTENT_LENGTH"] // 1024 // 1024,
                                  max_workbooks=app.config["MAX_WORKBOOKS"], figure_rows=FIGURE_ROWS,
-                                 department_suffix=DEPARTMENT_SUFFIX, REFRESH_SECONDS=REFRESH_SECONDS,
-                                 preview=preview, unit_documents=unit_documents,
-                                 row_note=row_note, figure_label=_figure_label)
+                                 department_suffix=DEPARTMENT_SUFFIXES[0], REFRESH_SECONDS=REFRESH_SECONDS,
+                                 preview=preview, row_note=row_note, figure_label=_figure_label)
     app.jinja_env.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
-    app.jinja_env.filters["clock"] = lambda t: time.strftime("%H:%M", time.localtime(t))
 
     def current(create: bool = False) -> Session | None:
         sess = store.get(session.get("sid"), create)
@@ -674,7 +673,6 @@ def _rule_name(rule: str) -> str:
 # The key figures a result page shows (names of batch.key_figures), in this order.
 FIGURE_ROWS = ("收入总计", "本年收入合计", "本年支出合计", "财政拨款收入支出总计", "一般公共预算财政拨款支出",
                "基本支出", "项目支出", "“三公”经费合计", "机关运行经费")
-DEPARTMENT_SUFFIX = "（部门）"
 
 
 @dataclass
