@@ -125,6 +125,8 @@ def identity_findings(identities: list[Identity]) -> list[Finding]:
             lead = "本格参与的几项勾稽关系都不一致，请首先核对本格。" if max(it[1] for it in items) > 1 else ""
             if supported:
                 detail += f"。{supported}"
+            elif not lead and all(len(i.sources) == 2 for i, *_ in items):
+                detail += "。这个数只在这两处出现，没有第三处可以对照：程序无法判断哪一处有误，两处都请核对"
         sources = [s for i, *_ in items for s in i.sources]
         others = tuple(dict.fromkeys(s.ref for s in sources if s.ref != cell and "!" in s.ref))
         shown = tuple(dict.fromkeys((s.ref, fmt_amount(s.value)) for s in sources if not s.entered and "!" in s.ref))

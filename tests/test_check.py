@@ -429,3 +429,18 @@ def test_negative_derived_balance_is_shown_in_its_grey_cell(tmp_path, minimal_da
     wb = load_workbook(write_check_report(path, findings, tmp_path / "m.xlsx"))
     sheet, cell = f.ref.split("!")
     assert wb[sheet][cell].value is not None and wb[sheet][cell].value < 0
+
+
+def test_two_places_that_disagree_say_neither_is_known_right():
+    """A figure printed in two places only, no third to compare: the finding says the program cannot tell which
+    is wrong; with a third place agreeing with one side, it says which figure the other tables support."""
+    from generator.identities import Identity, Source, identity_findings
+
+    typed = Source("甲表 合计", D("100"), "甲表!B5", True)
+    other = Source("乙表 合计", D("90"), "乙表!C9", True)
+    found = identity_findings([Identity("LINK-TABLES", "本年收入合计", (typed, other))])
+    assert sorted(f.ref for f in found) == ["乙表!C9", "甲表!B5"]  # both suspected, each told
+    assert all("相差 10.00 万元" in f.message and "两处都请核对" in f.message for f in found)
+    third = Source("丙表 合计", D("90"), "丙表!D4", True)
+    [f] = identity_findings([Identity("LINK-TABLES", "本年收入合计", (typed, other, third))])
+    assert f.ref == "甲表!B5" and "其他表支持 90.00" in f.message and "两处都请核对" not in f.message, f.message
