@@ -19,6 +19,7 @@ from .money import CENT, fmt_amount, round2
 
 LOCAL_RULES = ("SUM-BALANCE",)
 MAX_BLAMED = 3  # more suspects than this without cross-evidence: point at the quantity instead
+MARKED_INPUTS = 6  # the typed cells of a derived side marked one by one in the check workbook (more: their range)
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,16 @@ def identity_findings(identities: list[Identity]) -> list[Finding]:
         if not blamed or len(blamed) > MAX_BLAMED:
             # a sum of many typed cells: point at those cells (the column they fill), not at the
             # grey cell the program fills, which the clerk never typed
-            # (several derived sides equally suspect: the first one's printed place, its value shown)
+            # (several derived sides equally suspect: the one summed from the fewest typed cells, those
+            # cells; the other sides' typed cells are marked too, see `others` below)
             derived = [s for s in odd if not s.entered]
+            small = min(derived, key=lambda s: len(s.inputs)) if len(derived) > 1 else None
             if len(derived) == 1:
-                blamed = [typed_span(derived[0].inputs) or derived[0].ref]
+                blamed, top = [typed_span(derived[0].inputs) or derived[0].ref], 1
+            elif small is not None and top > 1 and 0 < len(small.inputs) <= MAX_BLAMED:  # cross-evidence only
+                blamed = [c for c in small.inputs if counts[c] == top] or list(small.inputs)
             else:
-                blamed = [derived[0].ref] if derived else [s.ref for s in odd]
-            top = 1
+                blamed, top = ([derived[0].ref] if derived else [s.ref for s in odd]), 1
         for cell in blamed:
             by_cell.setdefault(cell, []).append((ident, top, best, odd))
     for cell, items in by_cell.items():
@@ -128,7 +132,9 @@ def identity_findings(identities: list[Identity]) -> list[Finding]:
             elif not lead and all(len(i.sources) == 2 for i, *_ in items):
                 detail += "。这个数只在这两处出现，没有第三处可以对照：程序无法判断哪一处有误，两处都请核对"
         sources = [s for i, *_ in items for s in i.sources]
-        others = tuple(dict.fromkeys(s.ref for s in sources if s.ref != cell and "!" in s.ref))
+        spans = [c for _, _, _, odd in items for s in odd if not s.entered  # the other side's typed cells
+                 for c in (s.inputs if len(s.inputs) <= MARKED_INPUTS else (typed_span(s.inputs),))]
+        others = tuple(dict.fromkeys(r for r in [s.ref for s in sources] + spans if r and r != cell and "!" in r))
         shown = tuple(dict.fromkeys((s.ref, fmt_amount(s.value)) for s in sources if not s.entered and "!" in s.ref))
         out.append(Finding(ident.rule, ERROR, cell, lead + detail, others, shown))
     return out
@@ -139,10 +145,9 @@ def _summed_from(cell: str, items, supported: str) -> str:
     what that total is, how far it is from the other side, and what to check ("" otherwise)."""
     for _, _, best, odd in items:
         for src in odd:
-            if not src.entered and src is not best and typed_span(src.inputs) == cell:
+            if not src.entered and src is not best and ":" in cell and typed_span(src.inputs) == cell:
                 gap = round2(src.value) - round2(best.value)
-                where = f"{cell} 中填写的数" if ":" in cell else cell
-                text = (f"{src.label} {fmt_amount(src.value)} 由{where}推算，比{best.label} {fmt_amount(best.value)}"
+                text = (f"{src.label} {fmt_amount(src.value)} 由{cell} 中填写的数推算，比{best.label} {fmt_amount(best.value)}"
                         f" {'多' if gap > 0 else '少'} {fmt_amount(abs(gap))} 万元")
                 if supported:
                     text += f"；{supported}"

@@ -297,6 +297,10 @@ MUTATIONS = [
      [("CODE-DUP", "错误", "预算数!A30")]),
     ("gpb-income-typo", ANJU, lambda wb: wb["收入支出决算总表"].cell(5, 2, wb["收入支出决算总表"]["B5"].value + 10),
      [("SUM-BALANCE", "错误", "收入支出决算总表!B5")]),
+    # a 上海 workbook: the 总表's typed figure feeds several derived totals; found at that typed cell, not at a grey 合计
+    ("shanghai-gpb-income-typo", ANJU.with_name("上海-示范区统计局-2024年度部门决算.xlsx"),
+     lambda wb: wb["收入支出决算总表"].cell(5, 2, wb["收入支出决算总表"]["B5"].value + 10),
+     [("LINK-TABLES", "错误", "收入支出决算总表!B5")]),
     ("amount-unit-cleared", WELFARE, lambda wb: wb["单位信息"]._cells.pop((10, 2)),
      [("UNIT-REQUIRED", "错误", "单位信息!B10"), ("UNIT-AMOUNT", "警告", "单位信息!B10")]),
     ("car-running-below-its-economic-line", WELFARE,  # 1.00 万元 against 30231 公务用车运行维护费 2.18
