@@ -114,6 +114,8 @@ def identity_findings(identities: list[Identity]) -> list[Finding]:
                 blamed, top = [typed_span(derived[0].inputs) or derived[0].ref], 1
             elif small is not None and top > 1 and 0 < len(small.inputs) <= MAX_BLAMED:  # cross-evidence only
                 blamed = [c for c in small.inputs if counts[c] == top] or list(small.inputs)
+            elif small is not None and all(typed_span(s.inputs) for s in derived):
+                blamed, top = [typed_span(small.inputs)], 1  # no evidence either way: one side's typed cells, both named
             else:
                 blamed, top = ([derived[0].ref] if derived else [s.ref for s in odd]), 1
         for cell in blamed:
@@ -143,15 +145,22 @@ def identity_findings(identities: list[Identity]) -> list[Finding]:
 def _summed_from(cell: str, items, supported: str) -> str:
     """The lead of a finding located at the typed cells a program-derived total is summed from:
     what that total is, how far it is from the other side, and what to check ("" otherwise)."""
-    for _, _, best, odd in items:
+    for ident, _, best, odd in items:
         for src in odd:
-            if not src.entered and src is not best and ":" in cell and typed_span(src.inputs) == cell:
-                gap = round2(src.value) - round2(best.value)
-                text = (f"{src.label} {fmt_amount(src.value)} 由{cell} 中填写的数推算，比{best.label} {fmt_amount(best.value)}"
-                        f" {'多' if gap > 0 else '少'} {fmt_amount(abs(gap))} 万元")
-                if supported:
-                    text += f"；{supported}"
-                return text + "。请逐行核对这些单元格（合计由程序推算，不用填写）。明细——"
+            if src.entered or typed_span(src.inputs) != cell or (":" not in cell and len(src.inputs) == 1):
+                continue
+            other = best if src is not best else next(s for s in ident.sources if s is not src)
+            gap = round2(src.value) - round2(other.value)
+            where = f"{cell} 中填写的数" if ":" in cell else cell
+            text = (f"{src.label} {fmt_amount(src.value)} 由{where}推算，比{other.label} {fmt_amount(other.value)}"
+                    f" {'多' if gap > 0 else '少'} {fmt_amount(abs(gap))} 万元")
+            if supported:
+                text += f"；{supported}。请逐行核对这些单元格（合计由程序推算，不用填写）"
+            else:
+                there = (typed_span(other.inputs) if not other.entered else other.ref) or other.ref
+                text += (f"；这个数只在这两处出现，程序无法判断哪一处有误：请核对这些单元格，"
+                         f"也核对{other.label}{'（由 ' + there + ' 推算）' if not other.entered else '（' + there + '）'}")
+            return text + "。明细——"
     return ""
 
 
