@@ -98,24 +98,14 @@ def floor_chart(spec) -> bytes:
 
 def prepare(path: Path):
     """Outside the timing: the chart specs and the template context our pipeline computes."""
-    from generator.attachments import attachment_tables
-    from generator.narrative import narrate
-    from generator.render import _attachments
-
     from generator.profiles import of_unit
-    from generator.render import template_path
+    from generator.words import narrate
 
     acc, _ = load(path)
     report = narrate(acc)
-    profile = of_unit(acc.unit)
-    if profile.outline:  # a profile with its own template (render_profile.py)
-        from generator import render_profile
-
-        ctx = dict(report.context)
-        ctx["doc_title_line"] = profile.doc_title.format(unit_name="", year=ctx["year"], subject=ctx["subject"])
-        return report, ctx, render_profile.template_path(profile)
-    tables = attachment_tables(acc.evaluation, acc.unit.get("name") or "", acc.unit["year"])
-    return report, dict(report.context, attachments=_attachments(acc, tables)), template_path()
+    ctx = dict(report.context)
+    ctx["outline"] = [dict(vars(b), mark="") for b in report.outline]
+    return report, ctx, of_unit(acc.unit).template
 
 
 def floor_unit(path: Path, report, ctx: dict, template: Path, out: Path) -> None:

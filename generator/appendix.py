@@ -40,6 +40,7 @@ class TableGrid:
     center_cols: set[int] = field(default_factory=set)  # centred (codes); the rest are amounts, right-aligned
     widths: list[float] = field(default_factory=list)  # relative
     note: str = ""
+    caption: str = ""  # the printed title line when the layout numbers its tables otherwise ("表一：…")
 
 
 def _coded(t: CodedTable, subject: str) -> TableGrid:
@@ -208,7 +209,7 @@ def word_table(grid: TableGrid) -> WordTable:
         rows.append([Cell(text, 1, None,
                           "left" if j in grid.text_cols else "center" if j in grid.center_cols else "right",
                           i in grid.bold_rows) for j, text in enumerate(body)])
-    table = WordTable(f"附表{grid.number}　{grid.title}", rows, grid.widths, grid.header_rows, grid.note)
+    table = WordTable(grid.caption or f"附表{grid.number}　{grid.title}", rows, grid.widths, grid.header_rows, grid.note)
     if len(rows) <= WHOLE_TABLE_ROWS:  # a short table is never split over two pages
         table.keep_tail = len(rows)
     return table

@@ -385,7 +385,7 @@ def has_changes(changes: dict | None) -> bool:
 def format_changes(unit: str, changes: dict[str, list]) -> str:
     """修订说明.txt: the printed figures first (what a reviewer compares), then sentences, then findings."""
     from .check import rule_name
-    from .narrative import figure_label
+    from .figures import figure_label
 
     lines = [f"{unit} 决算说明修订说明", "", "一、变动的数字（原 → 新）"]
     rows = [(figure_label(k), a, b) for k, a, b in changes["figures"]]
@@ -1015,8 +1015,9 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
         changed.row(["工作簿", "单位名称", "变动的数字", "变动的句子", "修订说明"], dict.fromkeys(range(5), xs.BOLD))
         for r in results:
             ch = r.get("changes") or {}
-            if has_changes(ch):
-                from .narrative import figure_label
+    """修订说明.txt: the printed figures first (what a reviewer compares), then sentences, then findings."""
+    from .check import rule_name
+    from .figures import figure_label
 
                 names = "、".join(dict.fromkeys([figure_label(k) for k, _, _ in ch["figures"]]
                                                 + [p[0] for p in ch.get("printed") or []]))

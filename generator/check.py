@@ -35,7 +35,7 @@ RULES: dict[str, str] = {
     "PERF-SCORE": "得分不能超过权重（分值）；填写的定量指标得分与按完成值计算的不一致时提示",
     "PERF-WEIGHT": "每个项目的指标权重合计 90 加预算执行权重 10 为 100；整体指标分值合计为 100",
     "PERF-EXEC": "各项目执行数合计与附表的项目支出一致（不一致的原因可在“说明文字”中说明）",
-    "PERF-MISSING": "应填写绩效管理情况（报告 十（四） 和第四部分附件据此生成）",
+    "PERF-MISSING": "应填写绩效管理情况（报告中预算绩效管理一节据此生成）",
     "COUNT-MISSING": "报告中列示的实物量（团组、批次、人次、设备台数）应填写，没有的填 0",
     "READ-OLD": "旧版空白工作簿缺少的说明类工作表或项目按空白处理（13 张附表和“单位信息”的必填项不可缺）",
     "CODE-FORMAT": "功能分类编码为 3、5、7 位数字，经济分类编码为 3、5 位数字",
@@ -288,8 +288,19 @@ def _list_duplicates(acc: Accounts, findings: list[Finding]) -> None:
 
 def _required(acc: Accounts, findings: list[Finding]) -> None:
     form = load_layout().form("unit")
+    printed = None
     for f in form.fields:
         if f.required and acc.unit.get(f.key) in (None, ""):
+            if f.kind == "longtext":  # a text the layout does not print here is not required
+                if printed is None:
+                    from .words import unit_fields_printed
+
+                    try:
+                        printed = unit_fields_printed(acc)
+                    except Exception:  # noqa: BLE001 — the narrative will say what is wrong; ask for the field
+                        printed = {f.key for f in form.fields}
+                if f.key not in printed:
+                    continue
             findings.append(Finding("UNIT-REQUIRED", ERROR, acc.refs[f"unit.{f.key}"], f"请填写“{f.label}”"))
     year = acc.unit.get("year")
     if year is not None and not 2000 <= year <= 2100:
@@ -444,8 +455,13 @@ def _counts(acc: Accounts, findings: list[Finding]) -> None:
 
 def _performance_given(acc: Accounts, findings: list[Finding]) -> None:
     if not any(r.get("name") for r in acc.performance):
+        from .profiles import of_unit
+
+        u = acc.unit
+        place = of_unit(u).heading_of("performance", {"name": u.get("name") or "", "year": u.get("year") or "",
+                                                      "subject": u.get("subject") or "单位"}) or "预算绩效管理情况"
         findings.append(Finding("PERF-MISSING", WARNING, load_layout().form("performance").title,
-                                "未填写绩效管理情况，报告中“（四）预算绩效管理情况”没有内容、第四部分附件写“无”"))
+                                f"未填写绩效管理情况，报告中“{place}”一节没有内容"))
 
 
 def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:

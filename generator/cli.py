@@ -43,8 +43,11 @@ class DefaultGroup(ChineseHelp, click.Group):
     """A group whose first argument, when it is not a sub-command, is a workbook to generate."""
 
     def parse_args(self, ctx, args):
-        if args and args[0] not in self.commands and args[0] not in ("-h", "--help", "--version"):
-            args = ["run", *args]
+        i = 0
+        while i < len(args) and args[i] in LAYOUT_OPTIONS:  # the group's own option comes first
+            i += 2
+        if i < len(args) and args[i] not in self.commands and args[i] not in ("-h", "--help", "--version"):
+            args = [*args[:i], "run", *args[i:]]
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):
@@ -103,6 +106,7 @@ def _usage_message(exc: click.UsageError) -> str:
 
 
 HELP = dict(help_option_names=["-h", "--help"])
+LAYOUT_OPTIONS = ("--格式文件夹", "--layouts")
 
 
 def _fail(message: str) -> None:
@@ -122,8 +126,11 @@ def _print_findings(findings, as_json: bool = False) -> None:
              subcommand_metavar="[子命令] [参数]...")
 @click.version_option(message="generate %(version)s", help="显示版本并退出")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
+@click.option(*LAYOUT_OPTIONS, "layouts", multiple=True, metavar="文件夹",
+              type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="另外的报告格式文件夹（如本省的格式，每个子文件夹一个格式）；工作簿旁的“报告格式”文件夹也会自动使用")
 @click.pass_context
-def main(ctx):
+def main(ctx, layouts):
     """由一份决算工作簿生成完整的部门（单位）决算说明（Word）及其图表。
 
     \b
@@ -136,6 +143,9 @@ def main(ctx):
       generate serve                 打开网页版（在浏览器中上传工作簿、下载报告）
       generate 示例                  写出一份示例工作簿并生成它的报告（第一次使用时试一试）
     """
+    from .profiles import use_layouts
+
+    use_layouts(layouts)
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
 
@@ -160,6 +170,9 @@ def run(workbooks: tuple[Path, ...], output: Path, force: bool, jobs: int | None
     工作簿的“绩效自评报告”表选择了评分表时，同时生成整体支出和专项绩效自评报告。
     给出一个文件夹或多个工作簿时批量处理：只重新生成有变动的单位，并写出 汇总.xlsx。
     """
+    from .profiles import use_layouts
+
+    use_layouts(inputs=workbooks)
     if len(workbooks) == 1 and not workbooks[0].is_dir():
         _run_one(workbooks[0], output, force, previous, selfeval=not no_selfeval)
     else:
@@ -252,16 +265,30 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
 
 
 @main.command("init", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--overwrite", is_flag=True, help="目标文件已存在时覆盖")
 @click.option("--profile", "profile_key", default=None, metavar="格式",
-              help="报告格式：sichuan-2024（默认，13张附表）、shanghai-2024（9张附表）、sichuan-2020（8张附表），"
-                   "也可写工作簿下拉列表中的名称")
+              help="报告格式的编号或名称（默认为第一个）；generate init --list 列出全部格式")
+@click.option("--list", "list_profiles", is_flag=True, help="列出可用的报告格式（含 --格式文件夹 中的）")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def init(path: Path, overwrite: bool, profile_key: str | None):
+def init(path: Path, overwrite: bool, profile_key: str | None, list_profiles: bool):
     """生成待填写的空白工作簿。"""
-    from .profiles import profile, profiles
+    from .profiles import profile, profiles, use_layouts
     from .workbook import write_workbook
+
+    if path is None and not list_profiles:
+        _fail("缺少参数 PATH（空白工作簿的文件名）；用 generate init --help 查看用法")
+        return
+    use_layouts(inputs=[path.parent] if path is not None else [])
+    try:
+        found = profiles()
+    except GeneratorError as exc:
+        _fail(str(exc))
+        return
+    if list_profiles:
+        for p in found:
+            click.echo(f"{p.id}\t{p.label}\t{p.folder}")
+        return
 
     if profile_key is not None:
         try:
@@ -291,6 +318,9 @@ def init(path: Path, overwrite: bool, profile_key: str | None):
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amount, change_percent):
     """只检查工作簿：列出错误、警告和提示；有错误时退出码为 1。"""
+    from .profiles import use_layouts
+
+    use_layouts(inputs=[workbook])
     from dataclasses import replace
 
     from .annotate import write_check_report
@@ -345,6 +375,9 @@ def department_cmd(folder: Path, output: Path, force: bool):
     抵销部门内部往来（本级对附属单位补助支出 ↔ 所属单位上级补助收入；所属单位上缴上级支出 ↔
     本级附属单位上缴收入），写出部门汇总工作簿（含“部门汇总核对”表）并按它生成部门决算说明。
     """
+    from .profiles import use_layouts
+
+    use_layouts(inputs=[folder])
     from .consolidate import generate_department, unit_warnings
     from .money import fmt_amount
     from .render import safe_name

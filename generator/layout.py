@@ -138,9 +138,15 @@ def _default(f: dict) -> str:
     return f.get("default", "")
 
 
-@cache
 def load_layout() -> Layout:
-    """Read the declared layout once per process."""
+    """The declared layout, read once per set of report layouts (their labels fill a drop-down)."""
+    from .profiles import layout_folders
+
+    return _load_layout(layout_folders())
+
+
+@cache
+def _load_layout(_folders: tuple) -> Layout:
     raw = tomllib.loads(resources.files("generator").joinpath("data/layout.toml").read_text("utf-8"))
     tables = tuple(
         Table(

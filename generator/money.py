@@ -7,6 +7,7 @@ unrounded values, so a sentence, its chart and its table can never disagree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
@@ -78,3 +79,71 @@ def shares(parts: list[Decimal]) -> list[Decimal]:
 def _second(parts: list[Decimal], skip: int) -> int:
     """Index of the largest part other than `skip` (the one that absorbs a correction)."""
     return max((i for i in range(len(parts)) if i != skip), key=lambda i: (parts[i], -i))
+
+
+@dataclass(frozen=True)
+class NumberStyle:
+    """How a layout prints percentages (data of the layout, `[number_style]` in its profile.toml).
+
+    `decimals`: digits after the point; `trim`: drop trailing zeros ("7.30%" → "7.3%",
+    "100.00%" → "100%"); `shares`: "largest_remainder" (a list adds up to exactly 100%) or
+    "each" (each share rounded on its own, as most published reports do: a list may add up
+    to 100.01%). Both keep the display rules: a non-zero part never prints 0%, a part smaller
+    than its whole never prints 100%.
+    """
+
+    decimals: int = 2
+    trim: bool = False
+    shares: str = "largest_remainder"
+
+    @property
+    def quantum(self) -> Decimal:
+        return Decimal(1).scaleb(-self.decimals)
+
+    def round(self, value: Decimal) -> Decimal:
+        rounded = value.quantize(self.quantum, rounding=ROUND_HALF_UP)
+        return rounded if rounded != 0 else abs(rounded)
+
+    def percent(self, value: Decimal) -> str:
+        """A ratio in percent points written as this layout writes it."""
+        text = f"{self.round(value):.{self.decimals}f}"
+        if self.trim and "." in text:
+            text = text.rstrip("0").rstrip(".")
+        return text + "%"
+
+
+DEFAULT_STYLE = NumberStyle()
+
+
+def share_list_values(parts: list[Decimal], style: NumberStyle = DEFAULT_STYLE) -> list[Decimal]:
+    """The shares of positive parts in percent points, rounded by the layout's rule."""
+    if style.shares == "each":
+        total = sum(parts, ZERO)
+        return [_displayed(p * HUNDRED / total, p, total, style) for p in parts]
+    if style.decimals == 2:
+        return shares(parts)
+    scaled = shares(parts)  # largest remainder at 0.01, then to the layout's digits
+    return [style.round(s) for s in scaled]
+
+
+def share_value(part: Decimal, whole: Decimal, style: NumberStyle = DEFAULT_STYLE) -> Decimal | None:
+    """One part of a whole in percent points (None for a zero whole), with the display rules."""
+    if whole == 0:
+        return None
+    if part < 0 or part > whole:
+        return percent(part, whole)
+    if part == whole:
+        return HUNDRED
+    if style.shares == "each":
+        return _displayed(part * HUNDRED / whole, part, whole, style)
+    return share_list_values([part, whole - part], style)[0]
+
+
+def _displayed(value: Decimal, part: Decimal, whole: Decimal, style: NumberStyle) -> Decimal:
+    """`value` rounded, but never 0 for a non-zero part nor 100 for a part below the whole."""
+    rounded = style.round(value)
+    if part > 0 and rounded == 0:
+        return style.quantum
+    if part < whole and rounded >= HUNDRED:
+        return HUNDRED - style.quantum
+    return rounded

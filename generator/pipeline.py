@@ -9,7 +9,7 @@ from .accounts import Accounts, resolve
 from .check import Settings, check, has_errors
 from .errors import CheckFailed, GeneratorError
 from .findings import Finding
-from .narrative import Report, narrate
+from .words import Report, narrate
 from .previous import PreviousIndex, apply_previous
 from .reader import read_workbook
 from .render import Written, fingerprint, safe_name, unique_name, write_report

@@ -377,15 +377,21 @@ def _check_choice(sr: SheetReader, f, value: Value) -> None:
 
 
 def _read_list(sr: SheetReader, form: Form) -> list[dict[str, Value]]:
+    fields = []
     for j, f in enumerate(form.fields, start=1):
+        if f.quiet and sr.raw(3, j) in (None, ""):  # a column added later: an older workbook lacks it
+            break
         sr.expect_header(3, j, f.label)
+        fields.append(f)
+    missing = form.fields[len(fields):]
     sr.check_merges(FORM_FIRST_ROW)
     records = []
     for r in range(FORM_FIRST_ROW, sr.ws.max_row + 1):
-        rec = {f.key: sr.typed(r, j, f.kind) for j, f in enumerate(form.fields, start=1)}
+        rec = {f.key: sr.typed(r, j, f.kind) for j, f in enumerate(fields, start=1)}
+        rec |= {f.key: Value(None, f"{form.title}!{r}") for f in missing}
         if all(v.value is None for v in rec.values()):
             continue
-        for f in form.fields:
+        for f in fields:
             _check_choice(sr, f, rec[f.key])
         records.append(rec)
     return records

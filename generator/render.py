@@ -16,7 +16,6 @@ import re
 import zipfile
 from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -27,12 +26,13 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from .appendix import LANDSCAPE_WIDTH_MM, Cell, WordTable, appendix_tables, word_table
-from .attachments import attachment_tables
 from .accounts import Accounts
-from .narrative import ChartSpec, Report
+from .profiles import Profile, chinese_number, of_unit
+from .words import ChartSpec, Report, report_title
 from .output import atomic_write, remove_litter, stable_member
 
 CHART_WIDTH = Mm(150)
+MARK_PREFIX = "〔表格位置〕"  # the paragraph the renderer replaces with the 附件 tables or the 附表
 FORBIDDEN_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
@@ -49,10 +49,6 @@ class Written:
         return [p for p in (self.report, *self.charts, self.data, *self.selfeval) if p is not None]
 
 
-def template_path() -> Path:
-    return Path(str(resources.files("generator.templates").joinpath("report.docx")))
-
-
 def draw(spec: ChartSpec) -> bytes:
     from . import charts  # matplotlib is imported only when a chart is drawn
 
@@ -60,20 +56,6 @@ def draw(spec: ChartSpec) -> bytes:
         return charts.bar_chart(spec.categories, [(n, [float(v) for v in vals]) for n, vals in spec.series],
                                 spec.value_labels)
     return charts.pie_chart(spec.labels, [float(v) for v in spec.values], spec.percent_labels)
-
-
-def _attachments(acc: Accounts, tables: list[WordTable]) -> list[str]:
-    if tables:
-        return [f"{acc.unit.get('name') or ''}{acc.unit['year']}年度预算绩效自评表{len(tables)}张，附后："] + [
-            t.title.replace("　", " ") + (f"：{t.subject}" if t.subject else "") for t in tables]
-    paras = []
-    for i, r in enumerate((r for r in acc.performance if r.get("name")), start=1):
-        text = f"{i}.{r['name']}绩效自评"
-        if r.get("score") is not None:
-            text += f"：自评得分{r['score'].normalize():f}分"
-        summary = (r.get("summary") or "").strip().rstrip("。")
-        paras.append(text + (f"。{summary}。" if summary else "。"))
-    return paras or ["无。"]  # the check warns the clerk (PERF-MISSING); nothing addressed to them is printed
 
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -221,21 +203,6 @@ def _style_ids(doc) -> dict[str, str]:
     return ids
 
 
-def _landscape_from(doc, first, heading) -> None:
-    """Make everything from `first` to the end a landscape section (the 附件 tables and 附表)."""
-    body = doc.element.body
-    previous = first.getprevious()
-    if previous.tag != qn("w:p"):  # a table ends the portrait part: the section break needs a paragraph
-        previous.addnext(doc.add_paragraph()._p)
-        previous = previous.getnext()
-    portrait = copy.deepcopy(body.sectPr)
-    previous.get_or_add_pPr().append(portrait)
-    sec = doc.sections[-1]
-    landscape(sec)
-    if first is not heading:  # 第五部分 follows the 附件 tables, on a page of its own
-        heading.get_or_add_pPr().insert(1, parse_xml(f'<w:pageBreakBefore {nsdecls("w")}/>'))
-
-
 def _core_properties(doc, acc: Accounts, title: str) -> None:
     """Title and author from the workbook; dates fixed from the report year (same input, same bytes)."""
     import datetime
@@ -288,50 +255,154 @@ def docx_bytes(doc) -> bytes:
     return buf.getvalue()
 
 
+def published_grids(acc: Accounts, profile: Profile):
+    """The 附表 this layout publishes, in its order, numbered and titled as it prints them."""
+    grids = {g.number: g for g in appendix_tables(acc)}
+    layout_number = {tid: t.table.number for tid, t in acc.tables.items()}
+    out = []
+    for pub in profile.tables:
+        grid = copy.copy(grids[layout_number[pub.id]])
+        grid.number = pub.number
+        grid.title = pub.title or grid.title
+        if pub.note:
+            grid.note = pub.note
+        label = profile.appendix.get("label")  # e.g. "表{cn}：" (表一：…); default 附表1　…
+        if label:
+            grid.caption = label.format(n=pub.number, cn=chinese_number(pub.number)) + grid.title
+        if profile.appendix.get("blank_zeros"):  # as the layout's publications print a zero cell: blank
+            grid.body = [[("" if cell == "0.00" else cell) for cell in row] for row in grid.body]
+        out.append(grid)
+    return out
+
+
+def _set_landscape(sectpr) -> None:
+    """A section's properties turned to A4 landscape with the 附表 margins."""
+    for tag in ("w:pgSz", "w:pgMar"):
+        el = sectpr.find(qn(tag))
+        if el is not None:
+            sectpr.remove(el)
+    sectpr.append(parse_xml(f'<w:pgSz {nsdecls("w")} w:w="{int(297 * 56.7)}" w:h="{int(210 * 56.7)}" w:orient="landscape"/>'))
+    sectpr.append(parse_xml(f'<w:pgMar {nsdecls("w")} w:top="{int(17 * 56.7)}" w:right="{int(25 * 56.7)}" '
+                            f'w:bottom="{int(17 * 56.7)}" w:left="{int(25 * 56.7)}" w:header="851" w:footer="567" w:gutter="0"/>'))
+
+
+def _landscape_regions(doc, groups: list[tuple[object, object, list]]) -> None:
+    """Put each group's tables at its mark and turn the pages from its part heading to its mark
+    landscape; groups that follow each other directly share one landscape section, each later
+    part heading starting a new page."""
+    body = doc.element.body
+    regions: list[list[tuple[object, object, list]]] = []
+    for heading, mark, elements in groups:
+        if regions and regions[-1][-1][1].getnext() is heading:
+            regions[-1].append((heading, mark, elements))
+        else:
+            regions.append([(heading, mark, elements)])
+    for region in regions:
+        for k, (heading, mark, elements) in enumerate(region):
+            for el in elements:
+                mark.addprevious(el)
+            for r in list(mark.iterchildren(qn("w:r"))) + list(mark.iterchildren(qn("w:bookmarkStart"))) \
+                    + list(mark.iterchildren(qn("w:bookmarkEnd"))):
+                mark.remove(r)
+            if k:
+                heading.get_or_add_pPr().insert(1, parse_xml(f'<w:pageBreakBefore {nsdecls("w")}/>'))
+        first_heading, last_mark = region[0][0], region[-1][1]
+        previous = first_heading.getprevious()
+        if previous is None or previous.tag != qn("w:p"):
+            first_heading.addprevious(doc.add_paragraph()._p)
+            previous = first_heading.getprevious()
+        previous.get_or_add_pPr().append(copy.deepcopy(body.sectPr))  # ends the portrait pages before the heading
+        following = last_mark.getnext()
+        if following is not None and following.tag != qn("w:sectPr"):
+            landscape_pr = copy.deepcopy(body.sectPr)
+            _set_landscape(landscape_pr)
+            last_mark.get_or_add_pPr().append(landscape_pr)  # ends the landscape pages; portrait resumes
+        else:  # the tables end the document: the mark paragraph is the paragraph Word wants after a table
+            _set_landscape(body.sectPr)
+
+
 def render_docx(report: Report, acc: Accounts, pngs: list[bytes]) -> bytes:
-    from .profiles import of_unit
-
+    """The .docx of any layout: its Word template loops over the outline; the 附件 tables and
+    the 附表 are then put in place of their marks, in landscape sections."""
     profile = of_unit(acc.unit)
-    if profile.outline:  # a profile written from its outline (render_profile.py)
-        from .render_profile import render_outline_docx
-
-        return render_outline_docx(report, acc, pngs, profile)
-    tpl = DocxTemplate(template_path())
+    tpl = DocxTemplate(profile.template)
     for spec, png in zip(report.charts, pngs):
         spec.image = InlineImage(tpl, io.BytesIO(png), width=CHART_WIDTH)  # type: ignore[attr-defined]
-    tables = attachment_tables(acc.evaluation, acc.unit.get("name") or "", acc.unit["year"])
-    ctx = dict(report.context, attachments=_attachments(acc, tables))
+    ctx = dict(report.context)
+    ctx["outline"] = [dict(vars(b), mark=f"{MARK_PREFIX}{i}" if b.mark else "") for i, b in enumerate(report.outline)]
     tpl.render(ctx, jinja_env=jinja_env(), autoescape=True)
     doc = tpl.docx
     _set_alt_texts(doc, report.charts)
-    heading = doc.paragraphs[-1]._p  # 第五部分: the 附件 tables go before it, in the landscape part
-    first = heading
-    for i, table in enumerate(tables):
-        for k, el in enumerate(_table_elements(doc, table, LANDSCAPE_WIDTH_MM, new_page=i > 0)):
-            heading.addprevious(el)
-            if i == 0 and k == 0:
-                first = el
-    _landscape_from(doc, first, heading)
-    body = doc.element.body
-    for i, grid in enumerate(appendix_tables(acc)):
-        for el in _table_elements(doc, word_table(grid), LANDSCAPE_WIDTH_MM, new_page=False, following=i > 0):
-            body.sectPr.addprevious(el)  # in order, at the end of the document
-    body.sectPr.addprevious(doc.add_paragraph()._p)  # Word wants a paragraph after the last table
+    marks = {p.text: p._p for p in doc.paragraphs if p.text.startswith(MARK_PREFIX)}
+    groups = []
+    for i, block in enumerate(report.outline):
+        mark = marks.get(f"{MARK_PREFIX}{i}")
+        if mark is None:
+            continue
+        if block.mark == "table":  # a table inside the text, portrait, in place of its mark
+            for el in _table_elements(doc, _text_table(block.rows), PORTRAIT_WIDTH_MM, new_page=False):
+                mark.addprevious(el)
+            mark.getparent().remove(mark)
+            continue
+        if block.mark == "attachments":
+            elements = [el for k, t in enumerate(report.attachments)
+                        for el in _table_elements(doc, t, LANDSCAPE_WIDTH_MM, new_page=k > 0)]
+        else:
+            each_page = bool(profile.appendix.get("new_page"))
+            elements = [el for k, g in enumerate(published_grids(acc, profile))
+                        for el in _table_elements(doc, word_table(g), LANDSCAPE_WIDTH_MM, new_page=each_page and k > 0,
+                                                  following=k > 0 and not each_page)]
+        heading = mark.getprevious()
+        while heading is not None and heading.getprevious() is not None and not _is_part_heading(doc, heading):
+            heading = heading.getprevious()
+        groups.append((heading, mark, elements))
+    _landscape_regions(doc, groups)
+    _new_pages(doc, report)
+    last = doc.element.body.sectPr.getprevious()
+    if last is None or last.tag != qn("w:p"):
+        doc.element.body.sectPr.addprevious(doc.add_paragraph()._p)  # Word wants a paragraph after the last table
     _core_properties(doc, acc, report_title(acc))
     return docx_bytes(doc)
 
 
+def _new_pages(doc, report: Report) -> None:
+    """Headings the layout starts on a new page (after a cover, a 目录)."""
+    wanted = [b.heading for b in report.outline if b.new_page and b.heading]
+    if not wanted:
+        return
+    heading_id = _heading_id(doc)
+    for p in doc.paragraphs:  # the part headings only (a 目录 prints the same words)
+        style = p._p.pPr.pStyle.val if p._p.pPr is not None and p._p.pPr.pStyle is not None else ""
+        if wanted and style == heading_id and p.text == wanted[0]:
+            p.paragraph_format.page_break_before = True
+            wanted.pop(0)
+
+
+def _text_table(rows: list[list[str]]) -> WordTable:
+    """A small table of the text (序号｜单位名称｜备注): header row bold, centred."""
+    width = max(len(r) for r in rows)
+    cells = [[Cell(text, 1, bold=i == 0, align="center") for text in r + [""] * (width - len(r))]
+             for i, r in enumerate(rows)]
+    widths = [max(2.0, max(len(r[c]) if c < len(r) else 0 for r in rows)) for c in range(width)]
+    return WordTable(title="", unit_line="", rows=cells, header_rows=1, widths=widths)
+
+
+def _is_part_heading(doc, p) -> bool:
+    if p.tag != qn("w:p"):
+        return False
+    ppr = p.find(qn("w:pPr"))
+    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+    return style is not None and style.get(qn("w:val")) == _heading_id(doc)
+
+
+def _heading_id(doc) -> str:
+    found = doc.__dict__.get("_heading1_id")
+    if found is None:
+        found = doc.__dict__["_heading1_id"] = doc.styles["Heading 1"].style_id
+    return found
+
+
 MAX_NAME_CHARS = 60  # 180 bytes in UTF-8: room for suffixes within the 255-byte limit of file names
-
-
-def report_title(acc: Accounts) -> str:
-    from .profiles import DEFAULT_PROFILE, of_unit
-
-    u = acc.unit
-    profile = of_unit(u)
-    if profile.id != DEFAULT_PROFILE:
-        return profile.doc_title.format(unit_name=u.get("name") or "", year=u["year"], subject=u.get("subject") or "单位")
-    return f"{u.get('name') or ''}{u['year']}年度{u.get('subject') or '单位'}决算说明"
 
 
 def safe_name(text: str) -> str:
@@ -385,21 +456,4 @@ def write_report(report: Report, acc: Accounts, out_dir: Path) -> Written:
 
 def sentences(report: Report) -> list[str]:
     """Every paragraph of the narrative in order (kept beside the report for exact diffs)."""
-    out: list[str] = []
-
-    def walk(node) -> None:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, dict):
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-        elif hasattr(node, "paras"):
-            walk(node.paras)
-
-    for key, value in report.context.items():
-        if key not in ("unit_name", "short_name", "subject", "year", "prior_year"):
-            walk(value)
-    return out
+    return [p for block in report.outline for p in block.paras]

@@ -647,7 +647,7 @@ def blank_name(label: str) -> str:
 
 
 def _figure_label(key: str) -> str:
-    from .narrative import figure_label
+    from .figures import figure_label
 
     return figure_label(key)
 

@@ -36,24 +36,25 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 AMOUNT_FORMAT = "#,##0.00"
 ECONOMIC_BASIC_CLASSES = ("301", "302", "303", "310")
 
-INSTRUCTIONS = """本工作簿是生成部门（单位）决算说明的唯一数据来源。填好后运行：
+INSTRUCTIONS_HEAD = """本工作簿是生成部门（单位）决算说明的唯一数据来源。填好后运行：
     generate 工作簿.xlsx
 程序先检查数据，再计算全部数字、绘制图表，生成完整的决算说明（Word）。
 不习惯命令行的，运行 generate serve 打开网页版，在浏览器中上传本工作簿、查看检查结果并下载决算说明。
 
-填写规则：
-1. 黄色单元格由您填写；灰色单元格可以不填，程序会根据其他数据计算，填了则会核对。
-2. 金额单位在“单位信息”表中选择（万元或元），全部表格统一使用该单位。金额可以带多位小数，程序按未舍入的数计算合计，只在写入报告时四舍五入到 0.01 万元。
-3. 按支出功能分类填报的表（收入决算表、支出决算表等）：在“科目编码”列填 7 位项级编码即可，科目名称、款级、类级和合计由程序按编码补齐；如果填了类、款和合计行，程序会核对，不会重复相加。
-4. 经济分类表（基本支出表等）已列出全部科目，只需在对应行填写金额，没有发生的留空。
-5. “财政拨款支出决算明细表”（表5）和“一般公共预算财政拨款支出决算明细表”（表7）只是其他表的重新排列，可以整表不填，由程序根据表6、表10、表12和表8、表9生成；填了则逐行核对。
-6. “上年数”“说明文字”“三公经费明细”“其他事项”“预算数”“绩效管理”各表提供正文所需而附表没有的数据；未发生的事项留空或填 0。
-7. 不要改动表名、表头和项目名称；不要合并单元格。可以在编码表中插入行（在表格区域内插入，不要写在表格下方，也不要隐藏有金额的行）。
-8. 照打印的报表抄录时，各数按报表上的两位小数填写，合计也照抄：合计与各项之和相差几分钱的，程序视为四舍五入差异，报告使用抄录的合计。
-9. 说明文字请写实际情况，不要保留“XXX”“（具体工作）”等占位文字，检查会报错。
-
-各表说明：
-"""
+填写规则："""
+RULES = (
+    "黄色单元格由您填写；灰色单元格可以不填，程序会根据其他数据计算，填了则会核对。",
+    "金额单位在“单位信息”表中选择（万元或元），全部表格统一使用该单位。金额可以带多位小数，程序按未舍入的数计算合计，只在写入报告时四舍五入到 0.01 万元。",
+    "按支出功能分类填报的表（收入决算表、支出决算表等）：在“科目编码”列填 7 位项级编码即可，科目名称、款级、类级和合计由程序按编码补齐；如果填了类、款和合计行，程序会核对，不会重复相加。",
+    "经济分类表（基本支出表等）已列出全部科目，只需在对应行填写金额，没有发生的留空。",
+    "{rearranged}只是其他表的重新排列，可以整表不填，由程序根据其他表生成；填了则逐行核对。",
+    "{narrative}各表提供正文所需而附表没有的数据；未发生的事项留空或填 0。",
+    "不要改动表名、表头和项目名称；不要合并单元格。可以在编码表中插入行（在表格区域内插入，不要写在表格下方，也不要隐藏有金额的行）。",
+    "照打印的报表抄录时，各数按报表上的两位小数填写，合计也照抄：合计与各项之和相差几分钱的，程序视为四舍五入差异，报告使用抄录的合计。",
+    "说明文字请写实际情况，不要保留“XXX”“（具体工作）”等占位文字，检查会报错。",
+)
+REARRANGED = ("t05", "t07")  # tables the program derives whole from the others when left blank
+NARRATIVE_FORMS = ("prior", "reasons", "sg", "other", "budget", "performance")
 
 
 _STYLE_MEMO: "weakref.WeakKeyDictionary[Workbook, dict]" = weakref.WeakKeyDictionary()
@@ -350,28 +351,29 @@ def _write_form(ws: Worksheet, form: Form, data: dict, fields=None) -> None:
     ws.column_dimensions["C"].width = 40
 
 
-def _write_list(ws: Worksheet, form: Form, records: list[dict]) -> None:
-    width = len(form.fields)
+def _write_list(ws: Worksheet, form: Form, records: list[dict], fields=None) -> None:
+    fields = form.fields if fields is None else fields
+    width = len(fields)
     _title(ws, form.title, width, "")
     ws["A2"] = form.intro
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     ws.row_dimensions[2].height = 36
-    for j, f in enumerate(form.fields, start=1):
+    for j, f in enumerate(fields, start=1):
         _style_header(ws.cell(3, j, form_label(f)))
         ws.column_dimensions[get_column_letter(j)].width = 40 if f.kind == "longtext" else 16
     n = max(len(records) + 10, LIST_INPUT_ROWS)
     for i in range(n):
         r = FORM_FIRST_ROW + i
         rec = records[i] if i < len(records) else {}
-        for j, f in enumerate(form.fields, start=1):
+        for j, f in enumerate(fields, start=1):
             cell = ws.cell(r, j)
             _input(cell, derived=f.key == "name" and form.id == "budget", number=f.kind == "money")
             if f.kind == "code":
                 cell.number_format = "@"
             if rec.get(f.key) is not None:
                 cell.value = _value(rec[f.key])
-    for j, f in enumerate(form.fields, start=1):
+    for j, f in enumerate(fields, start=1):
         col = get_column_letter(j)
         _add_validation(ws, f, f"{col}{FORM_FIRST_ROW}:{col}{FORM_FIRST_ROW + n - 1}")
     ws.freeze_panes = ws.cell(FORM_FIRST_ROW, 1)
@@ -401,18 +403,19 @@ def _add_validation(ws: Worksheet, f, ref: str) -> None:
 
 # ---------------------------------------------------------------- the whole workbook
 
-def _write_instructions(ws: Worksheet, layout: Layout, profile=None) -> None:
-    lines = INSTRUCTIONS.splitlines()
-    if profile is None:
-        for t in layout.tables:
-            lines.append(f"    附表{t.number}  {t.title}")
-        forms = layout.forms
-    else:  # a profile publishing fewer tables: its own numbers, no word about tables it lacks
-        if not profile.publishes("t05"):
-            lines = [l for l in lines if "（表5）" not in l]
-        for p in profile.tables:
-            lines.append(f"    附表{p.number}  {p.title or layout.table(p.id).title}")
-        forms = [f for f in layout.forms if f.used_by(profile.id)]
+def _write_instructions(ws: Worksheet, layout: Layout, profile) -> None:
+    """填表说明 of this layout's workbook: its rules numbered without gaps, then exactly its sheets."""
+    forms = [f for f in layout.forms if f.used_by(profile.id)]
+    rearranged = "和".join(f"“{p.title or layout.table(p.id).title}”（表{p.number}）"
+                          for p in profile.tables if p.id in REARRANGED)
+    narrative = "".join(f"“{f.title}”" for f in forms if f.id in NARRATIVE_FORMS)
+    rules = [r.format(rearranged=rearranged, narrative=narrative) for r in RULES
+             if (rearranged or "{rearranged}" not in r) and (narrative or "{narrative}" not in r)]
+    lines = INSTRUCTIONS_HEAD.splitlines() + [f"{i}. {r}" for i, r in enumerate(rules, start=1)] + ["", "各表说明："]
+    for p in profile.tables:
+        sheet = layout.table(p.id).title
+        printed = f"（报告中印作“{p.title}”）" if p.title and p.title != sheet else ""
+        lines.append(f"    附表{p.number}  {sheet}{printed}")
     for f in forms:
         lines.append(f"    {f.title}：{f.intro}")
     for i, line in enumerate(lines, start=1):
@@ -471,7 +474,7 @@ def build_workbook(data: dict | None = None, profile_id: str | None = None) -> W
     wb = Workbook()
     ws = wb.active
     ws.title = INSTRUCTIONS_TITLE
-    _write_instructions(ws, layout, None if prof.id == DEFAULT_PROFILE else prof)
+    _write_instructions(ws, layout, prof)
     forms = [f for f in layout.forms if f.used_by(prof.id)]
     for form in forms:
         if form.id in ("unit",):
@@ -490,7 +493,7 @@ def build_workbook(data: dict | None = None, profile_id: str | None = None) -> W
             continue
         ws = wb.create_sheet(form.title)
         if form.is_list:
-            _write_list(ws, form, data.get(form.id, []))
+            _write_list(ws, form, data.get(form.id, []), form.fields_for(prof.id))
         else:
             _write_form(ws, form, data.get(form.id, {}), form.fields_for(prof.id))
     for ws in wb.worksheets:

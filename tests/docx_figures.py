@@ -43,7 +43,7 @@ def _layout_number(title: str) -> int:
 
 
 def read(path: Path) -> tuple[list[str], dict[int, list[list[str]]]]:
-    """(the paragraphs before 第五部分, the 附表 by number as rows of cell texts)."""
+    """(the paragraphs outside the 附表 part, the 附表 by number as rows of cell texts)."""
     doc = Document(str(path))
     paras: list[str] = []
     tables: dict[int, list[list[str]]] = {}
@@ -52,9 +52,10 @@ def read(path: Path) -> tuple[list[str], dict[int, list[list[str]]]]:
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "p":
             text = Paragraph(el, doc).text
-            if text.startswith("第五部分") or re.fullmatch(r"第二部分　.*决算表", text):  # where a profile prints its 附表
+            starts_tables = re.fullmatch(r"第.部分　(附表|.*决算表)", text)  # where a layout prints its 附表
+            if starts_tables:
                 in_tables = True
-            elif re.match(r"第.部分", text) and in_tables and not text.startswith("第五部分"):
+            elif re.match(r"第.部分", text) and in_tables:
                 in_tables = False  # the text after the tables (Shanghai: 第三部分 情况说明)
             m = re.match(r"附表(\d+)　(.*)", text)
             if in_tables and m:

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from generator.findings import ERROR, HINT, WARNING
-from generator.narrative import narrate
+from generator.words import narrate
 from generator.pipeline import load
 
 D = Decimal
@@ -31,22 +31,7 @@ def t03_rows(*extra, total=None):
 
 def report_text(acc) -> str:
     """Every sentence of the narrative (what ends up in the Word body)."""
-    out = []
-
-    def walk(x):
-        if isinstance(x, str):
-            out.append(x)
-        elif isinstance(x, dict):
-            for v in x.values():
-                walk(v)
-        elif isinstance(x, (list, tuple)):
-            for v in x:
-                walk(v)
-        elif hasattr(x, "paras"):
-            walk(x.paras)
-
-    walk(narrate(acc).context)
-    return "\n".join(out)
+    return "\n".join(p for block in narrate(acc).outline for p in block.paras)
 
 
 # ---------------------------------------------------------------- derivation of 款/类/合计

@@ -211,7 +211,7 @@ def test_huge_sheet_is_refused_with_its_limit(minimal_data, make_workbook):
 
 def test_code_without_glossary_entry_is_a_hint(minimal_data, make_workbook):
     """An item the glossary cannot explain is left out of 名词解释 with a 提示 naming it."""
-    from generator.narrative import narrate
+    from generator.words import narrate
 
     minimal_data["t03"].append({"code": "2019998", "name": "自编科目", "basic": D(0)})
     minimal_data["t06"].append({"code": "2019998", "name": "自编科目", "basic": D(1)})
@@ -219,7 +219,7 @@ def test_code_without_glossary_entry_is_a_hint(minimal_data, make_workbook):
     report = narrate(acc)
     assert [f.message for f in report.findings if f.rule == "GLOSSARY-MISSING"] == [
         "科目 2019998 自编科目 没有现成的名词解释，报告中未列出"]
-    assert not any("自编科目" in e for e in report.context["glossary"])
+    assert not any("自编科目" in e for e in report.sections["glossary"])
 
 
 def test_workbook_from_older_version_reads_with_hints(minimal_data, make_workbook):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from generator.narrative import narrate
+from generator.words import narrate
+from report_sections import chart, text
 from generator.pipeline import load
 
 
@@ -14,10 +15,7 @@ def report(make_workbook, data):
 
 
 def paras(r, *path):
-    node = r.context
-    for key in path:
-        node = node[key] if isinstance(node, dict) else getattr(node, key)
-    return "".join(node.paras)
+    return text(r, *path)
 
 
 def test_change_with_reason(make_workbook, minimal_data):
@@ -78,7 +76,7 @@ def test_shares_in_one_sentence_add_to_100(make_workbook, minimal_data):
     r = report(make_workbook, minimal_data)
     assert "基本支出80.00万元，占80.00%；项目支出20.00万元，占20.00%" in paras(r, "s3")
     assert "一般公共预算财政拨款支出100.00万元，全部用于一般公共服务支出。" in paras(r, "s5", "structure")
-    assert r.context["s5"]["structure"].chart is None
+    assert chart(r, "s5", "structure") is None
 
 
 def test_basic_expenditure_lists_nonzero_items(make_workbook, minimal_data):

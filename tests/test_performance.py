@@ -10,7 +10,7 @@ import performance_samples as ref
 from generator.performance import (execution_rate, execution_score, fmt_rate, fmt_score, grade, indicator_score,
                                    parse_value)
 from generator.pipeline import load
-from generator.narrative import narrate
+from generator.words import narrate
 
 from conftest import SAMPLES
 
@@ -116,6 +116,6 @@ def test_reference_project_money_is_flagged_against_the_tables(anju):
 def test_section_10_4_uses_computed_scores(anju):
     """十（四） states the computed scores: 97 for the unit, 100 for each project."""
     acc, _ = anju
-    text = "".join(narrate(acc).context["s10"]["performance"].paras)
+    text = narrate(acc).text("performance")
     assert "部门整体（含部门预算项目）绩效自评得分为97分" in text
     assert text.count("项目绩效自评得分为100分") == 8

@@ -131,14 +131,15 @@ def landscape(sect) -> bool:
 
 
 def test_attachments_and_appendix_are_on_landscape_pages(anju):
-    """The narrative is portrait; one landscape section holds every 附件 table, then 第五部分 and the 附表."""
+    """The narrative is portrait; one landscape section holds 第四部分 附件 with every 附件 table, then
+    第五部分 (on a new page) and the 附表."""
     doc = xml(anju[0], "word/document.xml")
     secs = sections(doc)
     assert [landscape(s) for s, _ in secs] == [False, True]
     portrait_text = "".join(text_of(el) for el in secs[0][1])
     landscape_paras = [text_of(el) for el in secs[1][1] if el.tag == q("w:p")]
-    assert "第四部分" in portrait_text and "第五部分" not in portrait_text
-    assert landscape_paras[0].startswith("附件1")
+    assert "第三部分" in portrait_text and "第四部分" not in portrait_text
+    assert landscape_paras[0].startswith("第四部分") and any(t.startswith("附件1") for t in landscape_paras)
     assert any(t.startswith("第五部分") for t in landscape_paras)
     assert not any(el.tag == q("w:tbl") for el in secs[0][1])  # no table squeezed into the portrait part
 
@@ -283,3 +284,25 @@ def test_check_report_workbook_prints_too(tmp_path):
     wb = load_workbook(target)
     check_page_setup(wb["检查结果"], "1:1")
     check_page_setup(wb["支出决算表"], f"1:{HEADER_ROWS}")
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.xlsx")))
+def test_every_layout_prints_as_a_publication(sample_reports, sample):
+    """Read from the file of each sample (every layout): the title and headings are not bold (方正小标宋,
+    黑体 and 楷体 have no bold); every footer sits inside its bottom margin; the document does not end in
+    empty paragraphs (a blank last page); 名词解释 explains “三公”经费 whenever the text reports it."""
+    with zipfile.ZipFile(sample_reports[sample].written.report) as z:
+        doc, styles = etree.fromstring(z.read("word/document.xml")), etree.fromstring(z.read("word/styles.xml"))
+    for name in ("Title", "heading 1", "heading 2", "heading 3"):
+        b = style(styles, name).find(f"{q('w:rPr')}/{q('w:b')}")
+        assert b is None or b.get(q("w:val")) in ("0", "false")
+    for sect in doc.iter(q("w:sectPr")):
+        margin = sect.find(q("w:pgMar"))
+        assert int(margin.get(q("w:footer"))) <= int(margin.get(q("w:bottom")))
+    body = list(doc.find(q("w:body")))
+    tail = [el for el in body[:-1]][-2:]  # the last two elements before the final sectPr
+    assert not all(el.tag == q("w:p") and not text_of(el) and el.find(f"{q('w:pPr')}/{q('w:sectPr')}") is None
+                   for el in tail)
+    text = [text_of(p) for p in doc.iter(q("w:p"))]
+    if any("“三公”经费" in t for t in text):
+        assert any(re.match(r"^(\d+\.|[一二三四五六七八九十]+、)“三公”经费：", t) for t in text)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from generator.errors import GeneratorError
 from generator.check import has_errors
-from generator.narrative import narrate
+from generator.words import narrate
 from generator.pipeline import load
 from generator.workbook import write_workbook
 
@@ -54,8 +54,8 @@ def test_accepted_amounts_hold_in_the_report(tmp_path_factory, basic, project):
     report = narrate(acc)
     t01 = acc.tables["t01"]
     assert t01.income_bottom["total"] == t01.expense_bottom["total"]["amount"] == sum(basic) + sum(project)
-    s3 = "".join(report.context["s3"].paras)
-    s5 = "".join(report.context["s5"]["structure"].paras)
+    s3 = report.text("expense")
+    s5 = report.text("gpb_structure")
     if sum(basic) + sum(project) > 0:  # shares add to 100.00%, or a single item is said to be the whole
         for sentence in (s3, s5):
             assert pct_sum(sentence) == D("100.00") or ("全部" in sentence and "占" not in sentence), sentence

@@ -1,12 +1,77 @@
-"""Tests of generator.sentences: the clauses the narrative is built from."""
+"""The clauses of the Sichuan layout's sentences (macros in data/profiles/sichuan-2024/sentences.toml):
+changes, comparisons, shares, budget completion and counts, on the figures of the published reports."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from generator.figures import change as _change
+from generator.figures import done as _done
+from generator.money import DEFAULT_STYLE, share_list_values, share_value
+from generator.profiles import profile
+from generator.words import _Templates
 
-from generator.sentences import (change, compared, completion, count_items, reason_clause, share_items, share_list,
-                                 share_of, versus_budget, versus_prior)
+_T = _Templates(profile("sichuan-2024"))
+
+
+def _say(expr: str, **values) -> str:
+    """One macro call of the layout, rendered as the report renders it."""
+    return "".join(_T.paragraphs(f"test:{expr}", dict({"prior_year": 2023}, **values), "{{ " + expr + " }}"))
+
+
+def change(now, prior, each=False):
+    c = _change(now, prior)
+    return _say("clause(c, each)", c=c, each=each) if c.known else None
+
+
+def compared(subject, now, prior, prior_year, reason=None, each=False):
+    return _say("compared(subject, c, reason, each)", subject=subject, c=_change(now, prior), reason=reason,
+                each=each, prior_year=prior_year)
+
+
+def versus_prior(now, prior, prior_year, lead="较"):
+    return _say("versus(c, lead)", c=_change(now, prior), lead=lead, prior_year=prior_year)
+
+
+def reason_clause(reason, lead="主要变动原因是"):
+    return _say("rc(reason, lead)", reason=reason, lead=lead)
+
+
+def completion(actual, budget):
+    return _say("completion(d)", d=_done(actual, budget)) or None
+
+
+def versus_budget(actual, budget):
+    return None if budget is None else _say("vs_budget(d)", d=_done(actual, budget))
+
+
+def share_items(items):
+    present = [(n, v) for n, v in items if v != 0]
+    if not present:
+        return []
+    shares = share_list_values([v for _, v in present], DEFAULT_STYLE)
+    return [(n, v, DEFAULT_STYLE.percent(s)) for (n, v), s in zip(present, shares)]
+
+
+def share_list(items, joiner="；", fmt=None):
+    if fmt is not None:  # the layout's own list pattern is a template; this keeps the old custom-format case
+        return joiner.join(fmt.format(name=n, amount=f"{v:.2f}万元", share=s) for n, v, s in items)
+    from generator.figures import Item
+    parts = [Item(n, v, share_list_values([x for _, x, _ in items], DEFAULT_STYLE)[i]) for i, (n, v, _) in enumerate(items)]
+    return _say("share_list(parts)", parts=parts)
+
+
+def share_of(part, whole):
+    value = share_value(part, whole, DEFAULT_STYLE)
+    return None if value is None else DEFAULT_STYLE.percent(value)
+
+
+def count_items(pairs, unit, amounts=None):
+    if amounts is None:
+        return _say("count_items(things, unit)", things=[{"name": n, "count": c} for n, c in pairs], unit=unit)
+    return _say("count_amounts(things, unit)",
+                things=[{"name": n, "count": c, "amount": a} for (n, c), a in zip(pairs, amounts)], unit=unit)
+
 
 D = Decimal
 

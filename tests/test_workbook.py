@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from generator.accounts import resolve
 from generator.check import check
 from generator.cli import main
-from generator.narrative import narrate
+from generator.words import narrate
 from generator.pipeline import load
 from generator.reader import read_workbook
 

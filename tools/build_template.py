@@ -1,11 +1,12 @@
-"""Build templates/report.docx, the Word template of the 决算说明.
+"""Build templates/report_outline.docx, the Word template of every layout's 决算说明.
 
 Run: python tools/build_template.py
 The template is committed; this script is how it was made and how to remake it. Fonts are
 set in the styles' w:rFonts with explicit w:eastAsia (theme fonts removed), so Chinese
 renders in 仿宋/黑体/楷体 in Word and WPS, and falls back sensibly in LibreOffice.
-Wording a finance bureau may want to change lives in the headings and fixed sentences of
-the template; sentences with numbers come from generator/narrative.py.
+The template says only how each level looks: headings, sentences and the order of the parts are
+the layout's data (generator/data/profiles/<id>/profile.toml and sentences.toml); a layout may
+bring its own Word template made the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
+OUT = Path(__file__).resolve().parent.parent / "templates" / "report_outline.docx"
 BODY_FONT = "仿宋_GB2312"
 LATIN_FONT = "Times New Roman"
 
@@ -240,7 +241,7 @@ def new_document():
     }
     for name in ("Heading 1", "Heading 2", "Heading 3", "Title"):
         st = doc.styles[name]
-        st.font.bold = True  # the hierarchy must not rest on the font alone (it may be substituted)
+        st.font.bold = False  # 方正小标宋, 黑体 and 楷体 have no bold, and 公文 titles and headings are not set bold
         st.font.color.rgb = None
         st.font.italic = False
         rpr = st.element.get_or_add_rPr()
@@ -263,101 +264,14 @@ def new_document():
     return doc, styles
 
 
-def build() -> Path:
-    doc, styles = new_document()
-
-    def p(text: str, style: str = "body") -> None:
-        doc.add_paragraph(text, style=styles[style])
-
-    def block(var: str) -> None:
-        """The paragraphs of one computed section, then its figure (if any)."""
-        p(f"{{%p for para in {var}.paras %}}")
-        p("{{ para }}")
-        p("{%p endfor %}")
-        p(f"{{%p if {var}.chart %}}")
-        p(f"{{%p if {var}.chart.kind == 'bar' %}}")
-        p("单位：万元", "unit")
-        p("{%p endif %}")
-        p(f"{{{{ {var}.chart.image }}}}", "figure")
-        p(f"（图{{{{ {var}.chart.number }}}}：{{{{ {var}.chart.caption }}}}）", "caption")
-        p("{%p endif %}")
-
-    p("{{ unit_name }}", "title")
-    p("{{ year }}年度{{ subject }}决算说明", "title")
-    p("第一部分　{{ subject }}概况", "part")
-    p("一、主要职责", "h2")
-    p("{%p for line in overview.duties %}")
-    p("{{ line }}")
-    p("{%p endfor %}")
-    p("二、机构设置", "h2")
-    p("{%p for line in overview.structure %}")
-    p("{{ line }}")
-    p("{%p endfor %}")
-    p("第二部分　{{ year }}年度{{ subject }}决算情况说明", "part")
-    p("一、收入支出决算总体情况说明", "h2")
-    block("s1")
-    p("二、收入决算情况说明", "h2")
-    block("s2")
-    p("三、支出决算情况说明", "h2")
-    block("s3")
-    p("四、财政拨款收入支出决算总体情况说明", "h2")
-    block("s4")
-    p("五、一般公共预算财政拨款支出决算情况说明", "h2")
-    p("（一）一般公共预算财政拨款支出决算总体情况", "h3")
-    block("s5.overall")
-    p("（二）一般公共预算财政拨款支出决算结构情况", "h3")
-    block("s5.structure")
-    p("（三）一般公共预算财政拨款支出决算具体情况", "h3")
-    block("s5.detail")
-    p("六、一般公共预算财政拨款基本支出决算情况说明", "h2")
-    block("s6")
-    p("七、财政拨款“三公”经费支出决算情况说明", "h2")
-    p("（一）“三公”经费财政拨款支出决算总体情况说明", "h3")
-    block("s7.overall")
-    p("（二）“三公”经费财政拨款支出决算具体情况说明", "h3")
-    block("s7.detail")
-    p("{%p for para in s7['items'] %}")
-    p("{{ para }}")
-    p("{%p endfor %}")
-    p("八、政府性基金预算支出决算情况说明", "h2")
-    block("s8")
-    p("九、国有资本经营预算支出决算情况说明", "h2")
-    block("s9")
-    p("十、其他重要事项的情况说明", "h2")
-    p("（一）机关运行经费支出情况", "h3")
-    block("s10.running")
-    p("（二）政府采购支出情况", "h3")
-    block("s10.procurement")
-    p("（三）国有资产占有使用情况", "h3")
-    block("s10.assets")
-    p("（四）预算绩效管理情况", "h3")
-    block("s10.performance")
-    p("第三部分　名词解释", "part")
-    p("{%p for entry in glossary %}")
-    p("{{ loop.index }}.{{ entry }}")
-    p("{%p endfor %}")
-    p("第四部分　附件", "part")
-    p("{%p for para in attachments %}")
-    p("{{ para }}")
-    p("{%p endfor %}")
-    p("第五部分　附表", "part")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    cp = doc.core_properties  # render.py fills title, author and dates from the workbook
-    cp.author = cp.title = cp.comments = cp.last_modified_by = ""
-    buf = io.BytesIO()
-    doc.save(buf)
-    OUT.write_bytes(finish_package(buf.getvalue()))
-    return OUT
-
-
-OUTLINE_OUT = OUT.with_name("report_outline.docx")
+OUTLINE_OUT = OUT
 
 
 def build_outline() -> Path:
     """templates/report_outline.docx: the template of every profile written from an outline
     (generator/data/profiles/*/profile.toml). The headings come numbered from the profile;
     the template only says how each level looks. The 附表 (and 附件 tables) replace the
-    marker paragraphs (generator/render_profile.py)."""
+    marker paragraphs (generator/render.py)."""
     doc, styles = new_document()
 
     def p(text: str, style: str = "body") -> None:
@@ -393,5 +307,4 @@ def build_outline() -> Path:
 
 
 if __name__ == "__main__":
-    print(build(), file=sys.stdout)
     print(build_outline(), file=sys.stdout)
