@@ -1015,9 +1015,8 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
         changed.row(["工作簿", "单位名称", "变动的数字", "变动的句子", "修订说明"], dict.fromkeys(range(5), xs.BOLD))
         for r in results:
             ch = r.get("changes") or {}
-    """修订说明.txt: the printed figures first (what a reviewer compares), then sentences, then findings."""
-    from .check import rule_name
-    from .figures import figure_label
+            if has_changes(ch):
+                from .figures import figure_label
 
                 names = "、".join(dict.fromkeys([figure_label(k) for k, _, _ in ch["figures"]]
                                                 + [p[0] for p in ch.get("printed") or []]))
