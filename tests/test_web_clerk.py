@@ -18,19 +18,10 @@ from generator.batch import content_hash
 from generator.cli import main
 
 from conftest import SAMPLES
-from test_web import ANJU, WELFARE, finding_rows, job_url, links, text, unit_rows, upload, wait_for
+from test_web import (ANJU, WELFARE, app, broken, client, finding_rows, job_url, links, text,  # noqa: F401 (fixtures)
+                      unit_rows, upload, wait_for)
 
 SHANGHAI = SAMPLES / "上海-示范区统计局-2024年度部门决算.xlsx"
-
-
-@pytest.fixture
-def app(tmp_path):
-    return web.create_app({"WORK_DIR": tmp_path / "web", "JOBS": 1})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def changed(source, tmp_path, name: str, edits: dict[tuple[str, str], object]) -> bytes:
@@ -215,12 +206,6 @@ def test_pages_are_not_cached_and_progress_comes_without_reload(client, broken):
         assert live.json["running"] is True and 'id="progress"' in live.json["html"]
     wait_for(client, url)
     assert client.get(url + "/live").json["running"] is False
-
-
-@pytest.fixture
-def broken(make_workbook, minimal_data):
-    minimal_data["t03"][0]["total"] = D("90")
-    return make_workbook(minimal_data, "坏表.xlsx").read_bytes()
 
 
 # ---------------------------------------------------------------- 9. what the report says, and its layout
