@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -36,6 +37,9 @@ from typing import Any, Callable, Iterator
 from . import __version__
 from .errors import GeneratorError, OutputError
 from .findings import ERROR, WARNING
+# what a workbook is: one rule for the batch, `generate 部门` and the web page (the names stay importable from here)
+from .inputs import (DEPARTMENT_ENTRY, DEPARTMENT_SUFFIXES, WORKBOOK_SUFFIXES, discover, discover_all,  # noqa: F401
+                     is_department_folder, looks_like_workbook, repeats, skip_reason)
 from .money import ZERO
 from .output import atomic_write
 
@@ -47,71 +51,6 @@ LOG = "generate.log"
 log = logging.getLogger("generator.batch")
 
 
-# ------------------------------------------------------------------ finding the workbooks
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # compared case-insensitively: .XLSX and .Xlsx are workbooks too
-
-
-def skip_reason(path: Path) -> str | None:
-    """Why a file found in an input folder is not processed (None: it is a workbook to process)."""
-    name = path.name
-    if name.startswith("~$"):
-        return "Office 的临时文件（工作簿正在被打开），不是工作簿"
-    suffix = path.suffix.lower()
-    if suffix in WORKBOOK_SUFFIXES or looks_like_workbook(path):  # the content decides, not the name
-        return None
-    if suffix in (".xls", ".et"):
-        return "旧版 .xls 文件；请在 Excel/WPS 中另存为 .xlsx"
-    return "不是 .xlsx 工作簿"
-
-
-def looks_like_workbook(path: Path) -> bool:
-    """An .xlsx workbook under another name (.xls, .csv, none): a zip holding xl/workbook.xml."""
-    try:
-        with open(path, "rb") as f:
-            if f.read(2) != b"PK":
-                return False
-        with zipfile.ZipFile(path) as z:
-            return any(n.lower() == "xl/workbook.xml" for n in z.namelist())
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
-        return False
-
-
-def discover_all(paths: list[Path], out_root: Path | None = None
-                 ) -> tuple[list[tuple[Path, Path]], list[tuple[str, str]]]:
-    """(workbook, path relative to its input folder) for every .xlsx/.xlsm given or found below a
-    folder, and (file, reason) for every file found there but not processed.
-
-    Hidden files and folders and anything under the output folder are passed over silently;
-    Office lock files (~$…) and files of other types are listed as skipped.
-    """
-    out_root = out_root.resolve() if out_root else None
-    found: dict[Path, Path] = {}
-    skipped: list[tuple[str, str]] = []
-    for given in paths:
-        given = Path(given)
-        if given.is_dir():
-            for path in sorted(given.rglob("*")):
-                rel = path.relative_to(given)
-                if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-                    continue
-                if out_root and out_root in path.resolve().parents:
-                    continue
-                reason = skip_reason(path)
-                if reason:
-                    skipped.append((str(rel), reason))
-                    continue
-                found.setdefault(path.resolve(), rel)
-        else:
-            found.setdefault(given.resolve(), Path(given.name))
-    return sorted(((p, r) for p, r in found.items()), key=lambda pr: str(pr[1])), skipped
-
-
-def discover(paths: list[Path], out_root: Path | None = None) -> list[tuple[Path, Path]]:
-    """The workbooks of `discover_all`."""
-    return discover_all(paths, out_root)[0]
-
-
 # ------------------------------------------------------------------ what decides "current"
 
 def content_hash(path: Path) -> str:
@@ -120,6 +59,8 @@ def content_hash(path: Path) -> str:
 
     h = hashlib.sha256()
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO would block the open below: the reader refuses it
+            return h.hexdigest()
         with zipfile.ZipFile(path) as z:
             infos = sorted(z.infolist(), key=lambda i: i.filename)
             if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
@@ -252,7 +193,7 @@ def run_job(job: Job) -> dict[str, Any]:
         findings = [f.as_dict() for f in exc.findings or []]
         if exc.accounts is not None:
             result |= {"unit": exc.accounts.unit.get("name") or "", "code": exc.accounts.unit.get("code") or "",
-                       "layout": _layout(exc.accounts)}
+                       "year": exc.accounts.unit.get("year"), "layout": _layout(exc.accounts)}
         # the workbook's own fault stays the same until the workbook changes; an output problem may not
         return result | {"status": "错误", "message": str(exc), "findings": findings, "files": [],
                          "cacheable": not isinstance(exc, OutputError)}
@@ -264,7 +205,8 @@ def run_job(job: Job) -> dict[str, Any]:
     status = "错误" if outcome.forced else ("警告" if outcome.notes or any(f["severity"] == WARNING for f in findings)
                                           else "成功")
     result |= {"status": status, "message": "", "findings": findings, "unit": acc.unit.get("name") or "",
-               "code": acc.unit.get("code") or "", "figures": key_figures(acc), "layout": _layout(acc),
+               "code": acc.unit.get("code") or "", "year": acc.unit.get("year"), "figures": key_figures(acc),
+               "layout": _layout(acc),
                "files": [str(p) for p in outcome.written.all()]}
     if outcome.notes:
         result["message"] = "；".join(outcome.notes)
@@ -290,10 +232,12 @@ def _layout(acc) -> str:
 
 
 def _load_json(path: Path | None) -> dict | None:
+    """The JSON object in the file (None when there is none: no file, not JSON, or another shape)."""
     try:
-        return json.loads(Path(path).read_text("utf-8")) if path else None
+        value = json.loads(Path(path).read_text("utf-8")) if path else None
     except (OSError, ValueError):
         return None
+    return value if isinstance(value, dict) else None
 
 
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
@@ -418,6 +362,7 @@ class BatchResult:
     skipped: int
     interrupted: bool = False
     not_processed: list[tuple[str, str]] = field(default_factory=list)  # (file, why) found but not workbooks
+    notes: list[str] = field(default_factory=list)  # sentences for the user (a manifest set aside)
 
     @property
     def ok(self) -> bool:
@@ -425,13 +370,41 @@ class BatchResult:
 
 
 def _warm_worker(parent: int | None = None) -> None:
-    """Once per worker process: die with the parent; import and set up the heavy parts
+    """Once per worker process: die with the parent, quietly; import and set up the heavy parts
     (matplotlib, fonts, docx)."""
     if parent is not None:
+        quiet_signals()
         die_with_parent(parent)
     from . import charts, pipeline  # noqa: F401
 
     charts.pie_chart(["a"], [1.0], ["100.00%"])
+
+
+def quiet_signals() -> None:
+    """A worker forked from the batch inherits its SIGTERM handler (which raises KeyboardInterrupt
+    there, see `_stop`), and Ctrl+C reaches every process of the terminal: each worker then printed
+    "Process ForkProcess-1: Traceback … KeyboardInterrupt". The parent alone handles Ctrl+C (it
+    ends its workers); SIGTERM (the parent's, or the kernel's when the parent dies) ends a worker
+    without a word."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent while it forked us (`_signals_held`)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back while the pool forks its workers: one arriving between a fork
+    and the worker's `quiet_signals` would meet the parent's handler there. The parent gets any
+    held signal as soon as the block ends; a worker once its handlers are set."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 PR_SET_PDEATHSIG = 1
@@ -548,6 +521,8 @@ def run_batch(paths: list[Path], out_root: Path, jobs: int | None = None, force:
             signal.signal(signal.SIGTERM, previous_handler)
 
 
+# what a batch writes at the top of its output folder: no unit's report folder may be named so
+OWN_FILES = frozenset(n.casefold() for n in (MANIFEST, MANIFEST + ".bad", JOURNAL, SUMMARY, LOG, LOCK))
 GROUP_THRESHOLD = 500  # no output folder holds more units than this: a larger folder's units are grouped
 GROUP_NAME = re.compile(r"第(\d{3})组")
 
@@ -556,7 +531,7 @@ def group_folder(n: int) -> str:
     return f"第{n:03d}组"
 
 
-def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str, Path]:
+def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path, inputs: list[Path] = ()) -> dict[str, Path]:
     """Where each unit's report folder goes: mirroring the input folders, except that the units of
     a folder holding more than GROUP_THRESHOLD workbooks go into sub-folders 第001组, 第002组, …
     of at most GROUP_THRESHOLD units each.
@@ -567,7 +542,7 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str
     has groups keeps them even when it shrinks below the threshold."""
     from .pipeline import output_dir
 
-    plain = {str(rel): output_dir(workbook, out_root, rel) for workbook, rel in found}
+    plain = _distinct_dirs({str(rel): output_dir(workbook, out_root, rel) for workbook, rel in found}, out_root, inputs)
     by_parent: dict[Path, list[str]] = {}
     for key, out_dir in plain.items():
         by_parent.setdefault(out_dir.parent, []).append(key)
@@ -601,6 +576,33 @@ def unit_output_dirs(found: list[tuple[Path, Path]], out_root: Path) -> dict[str
     return placed
 
 
+
+
+def _distinct_dirs(dirs: dict[str, Path], out_root: Path, inputs: list[Path] = ()) -> dict[str, Path]:
+    """No unit's folder is a file the batch writes (a workbook named “汇总.xlsx.xlsx” or “generate.log.xlsx”),
+    a 部门's own folder (“部门汇总.xlsx” in a 部门 folder), another unit's folder under another case
+    (“A.xlsx” and “a.xlsx” are one folder on Windows), or an input folder (“区县/区县.xlsx” with -o the
+    folder around 区县): such a folder gets a fingerprint of the workbook's name."""
+    from .render import fingerprint
+
+    root = Path(out_root).resolve()
+    around = [g.resolve() for g in map(Path, inputs) if g.is_dir() and g.resolve() not in root.parents
+              and g.resolve() != root]  # an output folder inside an input folder is allowed (and passed over)
+    taken: set[str] = set()
+    out: dict[str, Path] = {}
+    for key in sorted(dirs):
+        path = dirs[key]
+        full = root / path.relative_to(out_root) if path.is_relative_to(out_root) else path.resolve()
+        reserved = ((path.parent == out_root and path.name.casefold() in OWN_FILES)
+                    or (is_department_folder(Path(key).parent) and path.name == DEPARTMENT_DIR)
+                    or any(full == g or g in full.parents or full in g.parents for g in around))
+        if reserved or str(path).casefold() in taken:
+            path = path.with_name(f"{path.name}_{fingerprint(key)}")
+        taken.add(str(path).casefold())
+        out[key] = path
+    return out
+
+
 def _relocate(entry: dict, out_dir: Path) -> bool:
     """Move a unit's current report folder to where it now belongs (its folder became grouped)
     and point the manifest entry at the moved files. False: left where it was (it is regenerated)."""
@@ -626,6 +628,41 @@ def _relocate(entry: dict, out_dir: Path) -> bool:
     return True
 
 
+REMOVED = "已移除的单位"  # below the output folder: reports of workbooks no longer in the input, by date
+
+
+def _set_aside_removed(store: "ManifestStore", found: list[tuple[Path, Path]], out_dirs: dict[str, Path],
+                       out_root: Path) -> None:
+    """A unit whose workbook is gone from its folder (deleted, renamed, moved) leaves no report beside
+    the current ones: its report folder moves to 已移除的单位/<date>/ and it leaves the manifest.
+    A workbook that still exists but is outside this run (a run over part of a district) is left alone."""
+    keys = {str(rel) for _, rel in found} | {str(rel.parent / DEPARTMENT_ENTRY) for _, rel in found}
+    current = {str(d) for d in out_dirs.values()}
+    stamp = time.strftime("%Y-%m-%d")
+    for key, entry in list(store.units.items()):
+        result = (entry or {}).get("result") or {}
+        source, out_dir = result.get("workbook"), result.get("out_dir")
+        if key in keys or not source or os.path.lexists(source):
+            continue
+        if out_dir and out_dir not in current and Path(out_dir).is_dir():
+            try:
+                rel = Path(out_dir).resolve().relative_to(out_root.resolve())
+            except ValueError:
+                rel = None  # not below the output folder: not ours to move
+            if rel is not None and rel.parts and rel.parts[0] != REMOVED:
+                target = out_root / REMOVED / stamp / rel
+                try:
+                    if target.exists():
+                        target = target.with_name(f"{target.name}_{time.strftime('%H%M%S')}")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(out_dir, target)
+                except OSError as exc:
+                    log.warning("无法把已移除单位的报告“%s”移到“%s”：%s", out_dir, target, exc)
+                    continue
+                log.info("工作簿“%s”已不在输入文件夹中，其报告移到“%s”", source, target)
+        store.drop(key)
+
+
 def _previous_hash(previous: list[Path] | None, store: "ManifestStore") -> str:
     """One hash of last year's workbooks (each from its stored hash when unchanged)."""
     known, now = store.previous, {}
@@ -646,8 +683,9 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
     skipped = 0
     results: list[dict[str, Any]] = []
     found, not_processed = discover_all(paths, out_root)
-    out_dirs = unit_output_dirs(found, out_root)
+    out_dirs = unit_output_dirs(found, out_root, paths)
     grouped = any(GROUP_NAME.fullmatch(d.parent.name) for d in out_dirs.values())
+    _set_aside_removed(store, found, out_dirs, out_root)
     hashes: dict[str, str] = {}
     for workbook, rel in found:
         key = str(rel)
@@ -676,14 +714,23 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
         old_findings = (entry or {}).get("result", {}).get("findings")
         job = Job(workbook, rel, out_dir, force, None, old_data, selfeval, unit_level, signature, old_findings)
         todo.append((job, stamp))
-    if previous and todo:  # reading last year's workbooks only when a unit is generated
-        from .previous import PreviousIndex
+    known: list = []
 
-        index = PreviousIndex(previous)
-        for problem in index.problems:
-            log.warning("上年工作簿无法读取：%s", problem)
+    def previous_index():
+        """Last year's workbooks, read once and only when a unit or a 部门 is generated."""
+        if not previous:
+            return None
+        if not known:
+            from .previous import PreviousIndex
+
+            known.append(PreviousIndex(previous))
+            for problem in known[0].problems:
+                log.warning("上年工作簿无法读取：%s", problem)
+        return known[0]
+
+    if previous and todo:
         for job, _ in todo:
-            job.previous = index
+            job.previous = previous_index()
 
     def record(job: Job, stamp: dict, result: dict) -> None:
         result["skipped"] = False
@@ -714,17 +761,18 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
         else:
             interrupted = _run_parallel(todo, jobs or os.cpu_count() or 1, record)
         if not interrupted:
-            skipped += _run_departments(found, out_root, env, store, results, force, hashes)
+            skipped += _run_departments(found, out_root, env, store, results, force, hashes, prev_hash, previous_index)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         start = time.perf_counter()
         store.compact()
+        count_once(results)  # after the manifest is saved: it keeps what each unit itself gave
         middle = time.perf_counter()
         write_summary(out_root / SUMMARY, results, not_processed, out_root if grouped else None)
         log.info("写入 %s 用时 %.2f 秒，%s 用时 %.2f 秒（%d 个单位）", MANIFEST, middle - start, SUMMARY,
                  time.perf_counter() - middle, len(results))
-    return BatchResult(sorted(results, key=lambda r: r["relative"]), skipped, interrupted, not_processed)
+    return BatchResult(sorted(results, key=lambda r: r["relative"]), skipped, interrupted, not_processed, store.notes)
 
 
 ACTIVE_POOLS: set = set()  # the pools of running batches, so that `serve` can stop their workers on exit
@@ -772,7 +820,8 @@ def _run_parallel(todo, jobs: int, record) -> bool:
                 record(*item, failed(item[0]))
 
     try:
-        submit_more()
+        with _signals_held():  # the pool forks all its workers at the first submit
+            submit_more()
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
@@ -799,21 +848,51 @@ def _run_parallel(todo, jobs: int, record) -> bool:
 
 # ------------------------------------------------------------------ 部门 folders (issue 14)
 
-DEPARTMENT_SUFFIXES = ("（部门）", "(部门)")
-DEPARTMENT_ENTRY = "（部门汇总）"
+DEPARTMENT_DIR = "部门汇总"  # the 部门's report folder, beside its units' folders
 
 
-def is_department_folder(rel_folder: Path) -> bool:
-    """A sub-folder named “…（部门）” holds one 部门: its 本级 and 所属单位 workbooks."""
-    return rel_folder != Path(".") and rel_folder.name.endswith(DEPARTMENT_SUFFIXES)
+def department_result(folder: Path, out_dir: Path, relative: str, old_data: Path | None,
+                      previous: Any = None) -> dict[str, Any]:
+    """The batch's result for one 部门 folder (the same shape as a unit's, `level` 部门)."""
+    from .consolidate import generate_department
+
+    result: dict[str, Any] = {"workbook": str(folder), "relative": relative, "out_dir": str(out_dir), "level": "部门"}
+    old = _load_json(old_data)
+    try:
+        done = generate_department(folder, out_dir, previous=previous)
+    except GeneratorError as exc:
+        findings = [f.as_dict() for f in exc.findings or []]
+        return result | {"status": "错误", "message": str(exc), "findings": findings, "files": [],
+                         "cacheable": not isinstance(exc, OutputError)}
+    except Exception as exc:  # a bug, not the clerk's mistake
+        return result | {"status": "错误", "message": f"程序内部错误（{type(exc).__name__}）",
+                         "traceback": traceback.format_exc(), "findings": [], "files": []}
+    acc = done.outcome.accounts
+    findings = [f.as_dict() for f in done.outcome.findings]
+    n = len(done.consolidation.members)
+    result |= {"status": "警告" if any(f["severity"] == WARNING for f in findings) else "成功",
+               "message": f"部门汇总（{n}个单位，内部往来已抵销；不计入全区合计）", "findings": findings,
+               "unit": acc.unit.get("name") or "", "code": acc.unit.get("code") or "", "year": acc.unit.get("year"),
+               "figures": key_figures(acc), "files": [str(done.workbook)] + [str(p) for p in done.outcome.written.all()]}
+    if old is not None:
+        changes = change_report(old, _load_json(done.outcome.written.data))
+        result["changes"] = changes
+        if changes["figures"] or changes["sentences"]:
+            target = Path(out_dir) / CHANGES
+            with atomic_write(target) as tmp:
+                tmp.write_text(format_changes(f"{acc.unit.get('name')}（部门）", changes), "utf-8-sig")
+            result["files"].append(str(target))
+    return result
 
 
 def _run_departments(found: list[tuple[Path, Path]], out_root: Path, env: dict, store: ManifestStore,
-                     results: list[dict[str, Any]], force: bool, hashes: dict[str, str]) -> int:
-    """After the units: each 部门 folder consolidated once more, only when one of its units changed.
+                     results: list[dict[str, Any]], force: bool, hashes: dict[str, str], prev_hash: str = "",
+                     previous: Callable[[], Any] = lambda: None) -> int:
+    """After the units: each 部门 folder consolidated once more, only when one of its units (or last
+    year's workbooks) changed, or when its last run failed for a cause outside the workbooks (a
+    file in the way). `previous()`: last year's workbooks, as the units took them.
     Returns how many were skipped as current."""
-    from .consolidate import department_result
-    from .render import safe_name
+    from .render import unique_name
 
     folders: dict[Path, dict[str, str]] = {}
     for workbook, rel in found:
@@ -822,9 +901,10 @@ def _run_departments(found: list[tuple[Path, Path]], out_root: Path, env: dict, 
     skipped = 0
     for rel_folder, members in sorted(folders.items()):
         key = str(rel_folder / DEPARTMENT_ENTRY)
-        stamp = env | {"members": members}
+        stamp = env | {"members": members, "previous": prev_hash}
         entry = store.units.get(key)
         if (not force and entry is not None and entry.get("stamp") == stamp
+                and (entry["result"]["status"] != "错误" or entry["result"].get("cacheable"))
                 and all(Path(f).exists() for f in entry["result"]["files"])):
             skipped += 1
             results.append(entry["result"] | {"skipped": True, "changes": None})
@@ -833,8 +913,8 @@ def _run_departments(found: list[tuple[Path, Path]], out_root: Path, env: dict, 
         old = entry["result"] if entry else {}
         old_data = next((Path(f) for f in old.get("files") or old.get("last_good_files") or []
                          if f.endswith(".数据.json")), None)
-        out_dir = out_root.joinpath(*[safe_name(p) for p in rel_folder.parts], "部门汇总")
-        result = department_result(folder, out_dir, key, old_data)
+        out_dir = out_root.joinpath(*[unique_name(p) for p in rel_folder.parts], DEPARTMENT_DIR)  # as its units' folders
+        result = department_result(folder, out_dir, key, old_data, previous())
         if result.get("traceback"):
             log.error("%s\n%s", folder, result["traceback"])
         result["skipped"] = False
@@ -857,7 +937,8 @@ class ManifestStore:
 
     def __init__(self, out_root: Path):
         self.out_root = Path(out_root)
-        manifest = _load_json(self.out_root / MANIFEST) or {}
+        self.notes: list[str] = []  # what the user must be told (a manifest set aside)
+        manifest = self._load()
         self.units: dict[str, dict] = manifest.get("units", {})
         self.previous: dict[str, dict] = manifest.get("previous", {})  # last year's workbooks' hashes
         self._journal = None
@@ -865,6 +946,39 @@ class ManifestStore:
         if self._replay():  # a killed run's journal: folded in now, so the journal never grows across runs
             self.dirty = True
             self.compact()
+
+    def _load(self) -> dict:
+        """manifest.json as this program writes it; a file of any other content (edited by hand,
+        another program's, damaged) is set aside under another name, with one sentence, and every
+        unit is generated anew (the manifest only saves work; it is rebuilt from the reports)."""
+        path = self.out_root / MANIFEST
+        try:
+            text = path.read_text("utf-8")
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            text = None
+        try:
+            manifest = json.loads(text) if text is not None else None
+        except ValueError:
+            manifest = None
+        if (isinstance(manifest, dict) and isinstance(manifest.get("units", {}), dict)
+                and isinstance(manifest.get("previous", {}), dict)
+                and all(_valid_entry(e) for e in manifest.get("units", {}).values())
+                and all(_valid_entry(e, previous=True) for e in manifest.get("previous", {}).values())):
+            return manifest
+        aside = path.with_name(MANIFEST + ".bad")
+        try:
+            if path.is_dir():  # not a file this program could have written: left where it is
+                raise IsADirectoryError(path)
+            os.replace(path, aside)
+            said = f"已改名为“{aside.name}”留存"
+        except OSError:
+            said = "无法改名，本次不使用它"
+        self.notes.append(f"输出文件夹中的“{MANIFEST}”不是本程序写出的格式（可能被手工改动或损坏），{said}；"
+                          "本次重新生成全部单位并重建该文件")
+        log.warning(self.notes[-1])
+        return {}
 
     def _replay(self) -> bool:
         """Apply the journal a killed run left; whether there was one."""
@@ -879,6 +993,8 @@ class ManifestStore:
                     key = rec["key"]
                 except (ValueError, KeyError, TypeError):
                     continue  # a line cut short by a kill
+                if not isinstance(key, str) or not (rec.get("entry") is None or _valid_entry(rec["entry"])):
+                    continue  # not a line this program wrote
                 if rec.get("entry") is None:
                     self.units.pop(key, None)
                 else:
@@ -929,6 +1045,31 @@ class ManifestStore:
             (self.out_root / JOURNAL).unlink()
 
 
+def _valid_entry(entry: Any, previous: bool = False) -> bool:
+    """An entry of the manifest as `put` records it (or, `previous`, as `_previous_hash` does)."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("stamp"), dict) or not isinstance(entry.get("result"), dict):
+        return False
+    result = entry["result"]
+    if previous:
+        return True
+    texts = lambda items: isinstance(items, list) and all(isinstance(x, str) for x in items)  # noqa: E731
+    findings, figures = result.get("findings", []), result.get("figures") or {}
+    return (isinstance(result.get("status"), str) and isinstance(result.get("relative"), str)
+            and texts(result.get("files", [])) and texts(result.get("last_good_files", []))
+            and isinstance(result.get("out_dir", ""), (str, type(None)))
+            and isinstance(findings, list) and all(isinstance(f, dict) and all(isinstance(f.get(k), str) for k in
+                                                                             ("rule", "severity", "ref", "message"))
+                                                   for f in findings)
+            and isinstance(figures, dict) and all(v is None or _decimal_text(v) for v in figures.values()))
+
+
+def _decimal_text(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and Decimal(value).is_finite()
+    except ArithmeticError:
+        return False
+
+
 def _save_manifest(out_root: Path, units: dict, previous: dict | None = None) -> None:
     manifest: dict[str, Any] = {"version": __version__, "units": units}
     if previous:
@@ -945,6 +1086,58 @@ FIGURE_COLUMNS = ["收入总计", "支出总计", "本年收入合计", "本年�
 
 
 NOT_PROCESSED_SHEET = "未处理的文件"
+
+
+def district_year(results: list[dict[str, Any]]) -> int | None:
+    """The district's 报告年度: the year most units report (of two as common, the later one)."""
+    years: dict[int, int] = {}
+    for r in results:
+        if r.get("level") != "部门" and r.get("figures") and isinstance(r.get("year"), int):
+            years[r["year"]] = years.get(r["year"], 0) + 1
+    return max(years, key=lambda y: (years[y], y)) if years else None
+
+
+def count_once(results: list[dict[str, Any]]) -> int | None:
+    """Mark what the 全区合计 must not add (`not_counted`, with a finding naming the files): a unit of
+    another 报告年度 than the district's, and a unit already counted (the same 单位编码, else the same
+    单位名称, see inputs.repeats) — a 警告 when both copies give the same figures, an 错误 when they
+    differ (no total can be sure then). Run after every run, skipped units included; returns the year.
+
+    The result dicts are replaced key by key (never their lists): the manifest keeps what the unit
+    itself gave."""
+    year = district_year(results)
+    # the first of two copies is the one of the shorter path (a copy's name is longer: “X(1)”, “X - 副本”)
+    units = sorted((r for r in results if r.get("level") != "部门" and r.get("figures")),
+                   key=lambda r: (len(r["relative"]), r["relative"]))
+
+    def flag(r: dict, rule: str, severity: str, message: str) -> None:
+        r["not_counted"] = message
+        r["findings"] = list(r.get("findings") or []) + [
+            {"rule": rule, "severity": severity, "ref": r["relative"], "message": message, "also": []}]
+        if r["status"] != "错误":
+            r["status"] = severity if severity == ERROR else ("警告" if r["status"] == "成功" else r["status"])
+        r["message"] = "；".join(m for m in (r.get("message"), message) if m)
+
+    for r in units:
+        r.pop("not_counted", None)
+        if year is not None and isinstance(r.get("year"), int) and r["year"] != year:
+            flag(r, "UNIT-OTHER-YEAR", WARNING, f"报告年度为 {r['year']} 年，不是本次汇总的 {year} 年（多数单位的报告年度），"
+                                                f"不计入全区合计；如属误放，请从文件夹中移走")
+    by_year: dict[Any, list[dict]] = {}
+    for r in units:
+        by_year.setdefault(r.get("year"), []).append(r)
+    for group in by_year.values():
+        for rep in repeats([(r.get("code"), r.get("unit")) for r in group]):
+            first, again = group[rep.first], group[rep.second]
+            same = first.get("figures") == again.get("figures")
+            if again.get("not_counted"):  # another year: counted nowhere, but the copy is said too
+                flag(again, "UNIT-REPEAT", WARNING, f"与“{first['relative']}”是同一个单位（{rep.how}）"
+                     + ("，两份的数字相同" if same else "，两份的数字不同"))
+                continue
+            flag(again, "UNIT-REPEAT", WARNING if same else ERROR,
+                 f"与“{first['relative']}”是同一个单位（{rep.how}），全区合计只计入“{first['relative']}”一次"
+                 + ("；两份的数字相同，请删除多余的一份" if same else "；两份的数字不同，全区合计无法确定，请删除错误的一份后重新运行"))
+    return year
 
 
 def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list[tuple[str, str]] = (),
@@ -972,6 +1165,7 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
         ws.filter = f"A1:{xs.column_letter(len(head))}{max(len(results) + 1, 2)}"
         ws.row(head, bold_head)
         totals = [ZERO] * len(FIGURE_COLUMNS)
+        n_counted = 0
         money = dict.fromkeys(range(9, 9 + len(FIGURE_COLUMNS)), xs.MONEY)
         for r in results:
             counts = {s: sum(f["severity"] == s for f in r.get("findings", [])) for s in ("错误", "警告", "提示")}
@@ -981,10 +1175,12 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
             row = [r["relative"], r.get("unit", ""), r.get("code", ""), r["status"], counts["错误"], counts["警告"],
                    counts["提示"], state, r.get("message", "")]
             figures = r.get("figures") or {}
+            counted = r.get("level") != "部门" and not r.get("not_counted")  # a 部门's units have their own rows
+            n_counted += bool(counted and figures)
             for j, name in enumerate(FIGURE_COLUMNS):
                 value = figures.get(name)
                 row.append(None if value is None else float(Decimal(value)))
-                if value is not None and r.get("level") != "部门":  # its units have their own rows: no double counting
+                if value is not None and counted:
                     totals[j] += Decimal(value)
             if out_root is not None:
                 row.append(_relative_folder(r.get("out_dir"), out_root) or None)
@@ -992,9 +1188,15 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
             styles.update((k, v) for k, v in money.items() if row[k] is not None)
             ws.row([v if v != "" else None for v in row], styles)
         n_departments = sum(r.get("level") == "部门" for r in results)
-        ws.row(["全区合计", None, None, f"{len(results) - n_departments}个单位", None, None, None, None,
-                f"各单位之和；{n_departments}个部门汇总行不计入" if n_departments else None] + [float(v) for v in totals],
-               {0: xs.BOLD} | dict.fromkeys(range(9, 9 + len(FIGURE_COLUMNS)), xs.BOLD_MONEY))
+        left_out = [r for r in results if r.get("not_counted")]
+        failed = sum(r.get("level") != "部门" and not r.get("figures") for r in results)
+        year = district_year(results)
+        note = [f"{year}年度" if year else "", f"计入{n_counted}个单位之和"]
+        note += [f"{n_departments}个部门汇总行不计入（其单位已逐行计入）"] if n_departments else []
+        note += [f"另有{len(left_out)}个单位未计入（重复或报告年度不同，见各行“说明”）"] if left_out else []
+        note += [f"{failed}个未生成的单位没有数字"] if failed else []
+        ws.row(["全区合计", None, None, f"{n_counted}个单位", None, None, None, None, "；".join(n for n in note if n)]
+               + [float(v) for v in totals], {0: xs.BOLD} | dict.fromkeys(range(9, 9 + len(FIGURE_COLUMNS)), xs.BOLD_MONEY))
 
         issues = book.sheet("问题清单", dict(enumerate((30, 24, 16, 6, 28, 90), start=1)), freeze="A2")
         # a unit that failed without findings (an unreadable file, a crash) is listed with its message; the

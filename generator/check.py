@@ -20,7 +20,7 @@ from .codes import economic_codes
 from .findings import ERROR, HINT, SEVERITY_ORDER, WARNING, Finding
 from .layout import load_layout
 from .money import ZERO, fmt_amount, percent
-from .selfeval import selfeval_findings
+from .selfeval import is_selfeval, selfeval_findings
 
 RULES: dict[str, str] = {
     "READ-AMOUNT": "金额单元格必须是数字；带千分位、全角数字的按数字读取并提示",
@@ -28,7 +28,8 @@ RULES: dict[str, str] = {
     "READ-NUMBER": "得分等数值单元格必须是数字",
     "READ-CHOICE": "下拉选项只能填列表中的值",
     "READ-CODE": "填了金额的行必须有科目编码",
-    "READ-HIDDEN": "隐藏行或表格填写区域之外的行中有金额时提示核对（这些金额计入合计）",
+    "READ-HIDDEN": "隐藏的工作表，以及隐藏行或表格填写区域之外的行中有金额时提示核对（这些内容计入报告）",
+    "READ-SKIPPED": "报告不读取的工作表超过行数、列数或单元格数的上限时跳过（不读取），并提示",
     "READ-CTRL": "文字中的不可见控制字符被删除",
     "PERF-PROJECT": "项目绩效指标所属的项目必须在“项目绩效自评”表中",
     "PERF-VALUE": "定量指标的完成值须能读出数字；定性指标（及指标值不是数字的指标）须填写得分",
@@ -59,6 +60,9 @@ RULES: dict[str, str] = {
     "BUDGET-MISSING": "一般公共预算财政拨款支出的项级科目应填报预算数",
     "PRIOR-MISSING": "正文需要比较的上年数应填写",
     "PRIOR-DIFF": "填写的上年数与上年工作簿（--previous）中的数一致",
+    "DEPT-PRIOR": "部门汇总：有单位未填的上年数不汇总、不比较；收入支出总计、本年收入合计和本年支出合计只在上年的内部往来已知（各单位上年的工作簿）时抵销后比较",
+    "UNIT-REPEAT": "批量处理：单位编码相同（没有编码时单位名称相同）的两份工作簿是同一单位，全区合计只计一次；两份数字不同时为错误",
+    "UNIT-OTHER-YEAR": "批量处理：报告年度不是多数单位的年度的单位不计入全区合计",
     "REASON-MISSING": "增减变动超过阈值（默认 10% 且 10 万元）时应填写变动原因",
     "UNIT-REQUIRED": "单位信息中的必填项目不能为空",
     "UNIT-YEAR": "报告年度应在 2000 至 2100 年之间；单位信息文字中的年末日期应为报告年度",
@@ -72,7 +76,7 @@ RULES: dict[str, str] = {
     "SELF-WEIGHT": "绩效自评报告：评分表各指标分值合计为 100",
     "SELF-FIGURE": "绩效自评报告：按公式计分的指标须有所需的数字（如编制人数、上年“三公”经费、实际值）",
     "SELF-TOTAL": "绩效自评报告：评分表合计与决算说明中同一评价对象的自评得分一致",
-    "READ-TEXT": "文字单元格（如单位名称）不能填 TRUE/FALSE 等逻辑值",
+    "READ-TEXT": "文字单元格（如单位名称）不能填 TRUE/FALSE 等逻辑值；单位名称、项目名称等作标题的名称须含汉字或字母（不能只是 12345）",
 }
 
 # The short Chinese name of each rule, as the page and the check workbook show it (the code
@@ -91,7 +95,8 @@ RULE_NAMES: dict[str, str] = {
     "UNIT-REQUIRED": "单位信息必填", "UNIT-YEAR": "报告年度", "NEG-AMOUNT": "负数金额", "READ-FORMULA": "公式无结果",
     "READ-MERGED": "合并单元格", "TEXT-PLACEHOLDER": "占位文字", "GLOSSARY-MISSING": "缺名词解释",
     "SELF-ITEM": "自评指标", "SELF-SCORE": "自评得分", "SELF-WEIGHT": "自评分值", "SELF-FIGURE": "自评所需数字",
-    "SELF-TOTAL": "自评总分", "READ-TEXT": "文字格式",
+    "SELF-TOTAL": "自评总分", "READ-TEXT": "文字格式", "READ-SKIPPED": "跳过超大工作表", "DEPT-PRIOR": "部门上年数",
+    "UNIT-REPEAT": "同一单位两份", "UNIT-OTHER-YEAR": "年度不同",
 }
 
 
@@ -288,9 +293,10 @@ def _list_duplicates(acc: Accounts, findings: list[Finding]) -> None:
 
 def _required(acc: Accounts, findings: list[Finding]) -> None:
     form = load_layout().form("unit")
+    unread = {f.ref for f in acc.findings if f.severity == ERROR}  # filled but not readable: said by the reader
     printed = None
     for f in form.fields:
-        if f.required and acc.unit.get(f.key) in (None, ""):
+        if f.required and acc.unit.get(f.key) in (None, "") and acc.refs[f"unit.{f.key}"] not in unread:
             if f.kind == "longtext":  # a text the layout does not print here is not required
                 if printed is None:
                     from .words import unit_fields_printed
@@ -483,7 +489,8 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
         _changes(acc, rs.findings, settings)
     _budgets(acc, rs.findings)
     _project_execution(acc, rs.findings)
-    if not has_errors(rs.findings):  # the 评分表 recomputes the 附表's figures: their errors come first
+    # the 评分表 recomputes the 附表's figures: their errors come first (its own sheets' do not count here)
+    if not has_errors([f for f in rs.findings if not is_selfeval(f)]):
         rs.findings.extend(selfeval_findings(acc))
     unique = list(dict.fromkeys(rs.findings))
     return sorted(unique, key=lambda f: SEVERITY_ORDER[f.severity])

@@ -204,6 +204,14 @@ def _run_one(workbook: Path, output: Path, force: bool, previous: Path | None, s
         click.echo("注意：工作簿有错误，按 --force 要求仍然生成了报告，报告中的数字可能不一致。", err=True)
     for note in outcome.notes:
         click.echo(f"注意：{note}", err=True)
+    from .inputs import DEPARTMENT_SUFFIXES
+
+    folder = workbook.resolve().parent
+    if folder.name.endswith(DEPARTMENT_SUFFIXES) and outcome.accounts.unit.get("subject") == "部门":
+        click.echo(f"注意：这份工作簿在部门文件夹“{folder.name}”中，本报告只含它自己的数字；"
+                   f"部门决算说明应汇总本级和所属单位：generate 部门 “{folder}”", err=True)
+    for problem in index.problems if index else ():  # a previous year left out is said, not passed over
+        click.echo(f"注意：上年工作簿无法读取，未用其上年数：{problem}", err=True)
     for path in outcome.written.all():
         click.echo(f"已写入 {path}")
 
@@ -240,7 +248,7 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
             _fail(str(exc))
             return
     for r in result.results:
-        if r.get("skipped"):
+        if r.get("skipped") and not r.get("not_counted"):  # a repeat or another year is said every run
             continue
         line = f"{r['status']}  {r['relative']}"
         if r.get("message"):
@@ -251,9 +259,14 @@ def _run_many(paths: list[Path], output: Path, force: bool, jobs: int | None, pr
                 click.echo(f"    [{f['rule']}] {f['severity']} {f['ref']}：{f['message']}")
     for name, reason in result.not_processed:
         click.echo(f"未处理  {name}：{reason}")
+    for note in result.notes:
+        click.echo(f"注意：{note}", err=True)
     generated = sum(not r.get("skipped") and bool(r.get("files")) for r in result.results)
     failed = sum(not r.get("skipped") and not r.get("files") for r in result.results)
     line = f"共 {len(result.results)} 个单位：生成 {generated} 个，未变动跳过 {result.skipped} 个，未生成（有错误）{failed} 个"
+    left_out = sum(bool(r.get("not_counted")) for r in result.results)
+    if left_out:
+        line += f"；{left_out} 个单位重复或报告年度不同，未计入全区合计（见上，已列入 汇总.xlsx）"
     if result.not_processed:
         line += f"；另有 {len(result.not_processed)} 个文件不是工作簿，未处理（已列入 汇总.xlsx）"
     click.echo(line + "。")
@@ -367,8 +380,10 @@ def selfeval_cmd(workbook: Path, output: Path, force: bool):
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
               show_default=True, help="输出文件夹（写入 output/<文件夹名>/）")
 @click.option("--force", is_flag=True, help="汇总后的工作簿有错误时仍生成部门决算说明（单位有错误时不汇总）")
+@click.option("--previous", "previous", type=click.Path(path_type=Path, exists=True), default=None,
+              help="各单位上年的工作簿（文件或文件夹）：取上年数，并抵销上年的部门内部往来后与上年比较")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def department_cmd(folder: Path, output: Path, force: bool):
+def department_cmd(folder: Path, output: Path, force: bool, previous: Path | None):
     """汇总一个部门：文件夹中放本级工作簿（“单位信息”的公开主体填“部门”）和各所属单位的工作簿。
 
     先逐个检查各单位（有错误的单位会指出单位名称和单元格，部门不汇总）；各附表按科目编码相加，
@@ -382,9 +397,12 @@ def department_cmd(folder: Path, output: Path, force: bool):
     from .money import fmt_amount
     from .render import safe_name
 
+    from .previous import PreviousIndex
+
     out_dir = output / safe_name(folder.name or folder.resolve().name)
     try:
-        done = generate_department(folder, out_dir, force=force)
+        index = PreviousIndex(_previous_paths(previous)) if previous else None
+        done = generate_department(folder, out_dir, force=force, previous=index)
     except GeneratorError as exc:
         if exc.findings:
             _print_findings([f for f in exc.findings if f.severity == "错误"])
@@ -397,6 +415,8 @@ def department_cmd(folder: Path, output: Path, force: bool):
     for e in cons.eliminations:
         click.echo(f"抵销 {e.flow}：{e.unit} {e.item} {e.code} {fmt_amount(e.amount)} 万元")
     _print_findings(done.outcome.findings)
+    for name, reason in done.consolidation.skipped:
+        click.echo(f"未处理  {name}：{reason}")
     if done.outcome.forced:
         click.echo("注意：部门汇总工作簿有错误，按 --force 要求仍然生成了报告，报告中的数字可能不一致。", err=True)
     click.echo(f"已写入 {done.workbook}")

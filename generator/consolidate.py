@@ -16,6 +16,7 @@ a difference is an 错误 naming both figures.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,13 +24,13 @@ from typing import Any
 
 from .accounts import Accounts, Balance, CodedTable, Grid
 from .check import ADMIN_TYPES
-from .errors import CheckFailed, GeneratorError, WorkbookError
-from .findings import ERROR, WARNING, Finding
+from .errors import CheckFailed, GeneratorError, OutputError, WorkbookError
+from .findings import ERROR, HINT, WARNING, Finding
 from .layout import load_layout
+from .inputs import AUDIT_SHEET, folder_workbooks, repeats
 from .money import ZERO, fmt_amount
 
 MAIN_SUBJECT = "部门"
-AUDIT_SHEET = "部门汇总核对"
 RULES = (
     ("上级补助", "本级的“对附属单位补助支出”与所属单位的“上级补助收入”是同一笔资金在部门内部的拨付，"
                 "汇总时两方全额抵销：本级支出决算表的对附属单位补助支出列、所属单位收入决算表的上级补助收入列"
@@ -41,7 +42,9 @@ RULES = (
 COMBINE_NOTE = ("其他数字：附表按科目编码逐格相加；编制人数、实有人数、离退休人数、“三公”经费实物量（团组、人次、车辆、批次）、"
                 "政府采购、资产和上年数按单位相加；机关运行经费只取行政单位和参照公务员法管理的事业单位；"
                 "主要职责、机构设置和说明文字取自本级工作簿（各单位的说明文字列在本表末尾，可供引用）；"
-                "上年数为各单位上年数之和（上年的内部往来未抵销）。")
+                "上年数为各单位上年数之和（有单位未填的项不汇总、不比较）；收入支出总计、本年收入合计和本年支出合计的上年数"
+                "按各单位上年的工作簿抵销上年的内部往来，没有上年工作簿时不作比较；"
+                "几个单位同名的项目在名称后注明单位。")
 
 Key = tuple[str, str, str, str]  # table id, part, row (code / row key / item), column (or measure)
 
@@ -82,6 +85,10 @@ class Consolidation:
     cells: dict[Key, Decimal]  # consolidated values
     member_cells: list[dict[Key, Decimal]]
     deltas: dict[Key, Decimal] = field(default_factory=dict)
+    notes: list[Finding] = field(default_factory=list)  # what the 部门 cannot say (a partial 上年数 …)
+    origin: dict[str, list[tuple[Member, dict]]] = field(default_factory=dict)  # list rows → their unit's row
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why) in the folder but not a workbook
+    prior_flows: dict[str, Decimal] | None = None  # last year's internal flows taken out of the 上年数, when known
 
     @property
     def main(self) -> Member:
@@ -99,15 +106,27 @@ class ConsolidationError(GeneratorError):
 # ------------------------------------------------------------------ reading the units
 
 def workbooks_in(folder: Path) -> list[Path]:
-    """The .xlsx of the folder itself (no sub-folders), without Office lock and hidden files."""
+    """The workbooks of the folder itself (no sub-folders), by the batch's rule (inputs.py): .XLSX,
+    .xlsm and a renamed workbook are units too; Office lock and hidden files are not."""
     folder = Path(folder)
     if not folder.is_dir():
         raise WorkbookError(f"“{folder}”不是文件夹；部门汇总需要一个存放本级和所属单位工作簿的文件夹")
-    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith((".", "~$")))
+    return folder_workbooks(folder)[0]
 
 
-def read_members(folder: Path) -> list[Member]:
-    """Read and check every workbook of the folder; the 本级 first, then the units by code/name."""
+def _profile_label(acc: Accounts) -> str:
+    from .profiles import of_unit
+
+    return of_unit(acc.unit).label
+
+
+def read_members(folder: Path, previous: Any = None) -> list[Member]:
+    """Read and check every workbook of the folder (with last year's figures from `previous`, as the
+    units' own reports take them); the 本级 first, then the units by code/name.
+
+    Refused, naming the files: a unit with 错误, two workbooks of one unit (the same 单位编码, or the
+    same 单位名称 where one has no code), more or fewer than one 本级, units of different 报告年度
+    or 报告格式 (their tables are not the same tables)."""
     from .check import has_errors
     from .pipeline import load
 
@@ -117,7 +136,7 @@ def read_members(folder: Path) -> list[Member]:
     members = []
     for path in paths:
         try:
-            acc, findings = load(path)
+            acc, findings = load(path, previous=previous)
         except GeneratorError as exc:
             raise WorkbookError(f"工作簿“{path.name}”无法读取：{exc}") from exc
         if has_errors(findings):
@@ -125,9 +144,16 @@ def read_members(folder: Path) -> list[Member]:
             n = sum(f.severity == ERROR for f in findings)
             exc = UnitFailed(f"单位“{acc.unit.get('name') or path.stem}”（{path.name}）有 {n} 处错误，"
                              f"首个在 {first.ref}：{first.message}；请改正该单位的工作簿后重新汇总，部门汇总未生成")
-            exc.findings, exc.accounts = findings, acc
+            # located in that unit's workbook: the 部门's list of findings holds several units' cells
+            exc.findings = [Finding(f.rule, f.severity, f"{path.name} {f.ref}", f.message, tuple(f"{path.name} {a}" for a in f.also))
+                            for f in findings]
+            exc.accounts = acc
             raise exc
         members.append(Member(path, acc, findings, acc.unit.get("subject") == MAIN_SUBJECT))
+    for r in repeats([(m.accounts.unit.get("code"), m.accounts.unit.get("name")) for m in members]):
+        a, b = members[r.first], members[r.second]
+        raise WorkbookError(f"“{a.path.name}”和“{b.path.name}”是同一个单位（{r.how}）；同一单位只能有一份工作簿，"
+                            f"请删除多余的一份（或改正其单位编码、单位名称）后重新汇总，部门汇总未生成")
     mains = [m for m in members if m.main]
     if len(mains) != 1:
         which = "、".join(m.path.name for m in mains) if mains else "没有一份"
@@ -135,17 +161,13 @@ def read_members(folder: Path) -> list[Member]:
                             f"实为：{which}；所属单位的工作簿公开主体填“单位”")
     if len(members) < 2:
         raise WorkbookError(f"文件夹“{Path(folder).name}”中只有本级工作簿，没有所属单位的工作簿；单独一份请直接用 generate 工作簿.xlsx")
-    years = {m.accounts.unit.get("year") for m in members}
-    if len(years) != 1:
-        raise WorkbookError("各单位工作簿的报告年度不一致：" + "、".join(
-            f"{m.name} {m.accounts.unit.get('year')}" for m in members))
-    seen: dict[str, str] = {}
-    for m in members:
-        code = m.accounts.unit.get("code")
-        if code and code in seen:
-            raise WorkbookError(f"单位编码 {code} 同时出现在“{seen[code]}”和“{m.path.name}”中；同一单位只能有一份工作簿")
-        if code:
-            seen[code] = m.path.name
+    for what, value, key in (("报告年度", lambda a: a.unit.get("year"), "unit.year"),
+                             ("报告格式", _profile_label, "unit.profile")):
+        if len({value(m.accounts) for m in members}) != 1:
+            main = mains[0]
+            raise WorkbookError(f"各单位工作簿的{what}不一致，部门汇总未生成：" + "；".join(
+                f"{m.name}（{m.path.name}，{m.accounts.refs.get(key) or '单位信息'}）为 {value(m.accounts)}"
+                for m in members) + f"；请按本级“{main.name}”的{what}统一各单位的工作簿")
     units = sorted((m for m in members if not m.main),
                    key=lambda m: (m.accounts.unit.get("code") or "", m.name, m.path.name))
     return mains + units
@@ -327,7 +349,7 @@ def _running_costs(members: list[Member]) -> tuple[Decimal | None, Decimal | Non
     return running, (public if len(admin) < len(members) else None)
 
 
-def _forms_data(members: list[Member]) -> dict[str, Any]:
+def _forms_data(members: list[Member], prior: dict[str, Any]) -> dict[str, Any]:
     layout = load_layout()
     main = members[0].accounts
     accs = [m.accounts for m in members]
@@ -339,8 +361,8 @@ def _forms_data(members: list[Member]) -> dict[str, Any]:
     structure = (main.unit.get("structure") or "").rstrip()
     unit["structure"] = (structure + "\n" if structure else "") + unit_composition(
         members, main.unit.get("name") or "", main.unit["year"])
-    summed = {}
-    for fid in ("prior", "sg", "other"):
+    summed: dict[str, Any] = {"prior": prior}
+    for fid in ("sg", "other"):
         form = layout.form(fid)
         out = {}
         for f in form.fields:
@@ -355,8 +377,29 @@ def _plain(record: dict) -> dict:
     return {k: v for k, v in record.items() if k != "_refs"}
 
 
-def _lists_data(members: list[Member]) -> dict[str, Any]:
-    """预算数 summed by code; 绩效 rows: the 本级's 整体 rows and every unit's 项目 rows."""
+def _shared_names(members: list[Member]) -> set[str]:
+    """Project names used by more than one unit (ordinary: each runs its own “信息化运维”)."""
+    users: dict[str, set[int]] = {}
+    for i, m in enumerate(members):
+        recs = [r for r in m.accounts.performance if r.get("scope") == "项目"]
+        for r in recs + list(m.accounts.lists.get("projects", [])):
+            if r.get("name"):
+                users.setdefault(str(r["name"]).strip(), set()).add(i)
+    return {name for name, who in users.items() if len(who) > 1}
+
+
+def _own(rec: dict, key: str, m: Member, shared: set[str]) -> dict:
+    """A list row of unit `m` in the 部门: a project name other units use too gets the unit's name."""
+    out = _plain(rec)
+    name = str(out.get(key) or "").strip()
+    if name in shared:
+        out[key] = f"{name}（{m.name}）"
+    return out
+
+
+def _lists_data(members: list[Member]) -> tuple[dict[str, Any], dict[str, list[tuple[Member, dict]]]]:
+    """预算数 summed by code; 绩效 rows: the 本级's 整体 rows and every unit's 项目 rows. Also, per
+    list, where each row came from (its unit and that unit's cells), to point findings there."""
     main = members[0].accounts
     by_code: dict[str, list[dict]] = {}
     for m in members:
@@ -370,18 +413,105 @@ def _lists_data(members: list[Member]) -> dict[str, Any]:
             adjusted = _sum(r.get("adjusted") if r.get("adjusted") is not None else r.get("initial") for r in recs)
         budget_rows.append({"code": code, "name": recs[0].get("name"), "initial": _sum(r.get("initial") for r in recs),
                             "adjusted": adjusted, "reason": next((r["reason"] for r in recs if r.get("reason")), None)})
-    performance = [_plain(r) for r in main.performance]
-    performance += [_plain(r) for m in members[1:] for r in m.accounts.performance if r.get("scope") == "项目"]
-    lists = {"budget": budget_rows, "performance": performance,
-             "projects": [_plain(r) for m in members for r in m.accounts.lists.get("projects", [])],
-             "indicators": [_plain(r) for m in members for r in m.accounts.lists.get("indicators", [])],
-             "unit_indicators": [_plain(r) for r in main.lists.get("unit_indicators", [])]}
-    return lists
+    shared = _shared_names(members)
+    origin: dict[str, list[tuple[Member, dict]]] = {
+        "performance": [(members[0], r) for r in main.performance]
+        + [(m, r) for m in members[1:] for r in m.accounts.performance if r.get("scope") == "项目"],
+        "projects": [(m, r) for m in members for r in m.accounts.lists.get("projects", [])],
+        "indicators": [(m, r) for m in members for r in m.accounts.lists.get("indicators", [])],
+        "unit_indicators": [(members[0], r) for r in main.lists.get("unit_indicators", [])],
+    }
+    lists = {"budget": budget_rows,
+             "performance": [_own(r, "name", m, shared) if m is not members[0] or r.get("scope") == "项目" else _plain(r)
+                             for m, r in origin["performance"]],
+             "projects": [_own(r, "name", m, shared) for m, r in origin["projects"]],
+             "indicators": [_own(r, "project", m, shared) for m, r in origin["indicators"]],
+             "unit_indicators": [_plain(r) for _, r in origin["unit_indicators"]]}
+    return lists, origin
 
 
-def consolidate(folder: Path) -> Consolidation:
-    """Read, check and sum the folder's units; eliminate the internal flows (see the module docstring)."""
-    members = read_members(folder)
+# ------------------------------------------------------------------ the prior year, on the 部门's basis
+
+FLOW_SIDES = {"total": "income", "income_year": "income", "expense_year": "expense"}  # 上年数 holding the flows
+
+
+def _cell(m: Member, key: str) -> str:
+    return f"{m.path.name} {m.accounts.refs.get(key) or key}"
+
+
+def _prior_flows(members: list[Member], previous: Any) -> tuple[dict[str, Decimal] | None, str]:
+    """Last year's internal flows of the 部门 from each unit's last-year workbook (`--previous`):
+    ({"income": …, "expense": …}, "") or (None, why not)."""
+    if previous is None:
+        return None, "未提供各单位上年的工作簿"
+    flows = []
+    for m in members:
+        found = previous.flows(m.accounts.unit.get("code"), m.accounts.unit.get("name"))
+        if found is None:
+            return None, f"上年的工作簿中没有“{m.name}”（{m.path.name}）"
+        flows.append(found)
+    main, units = flows[0], flows[1:]
+    paid, received = main["affiliated_out"], sum((u["superior_in"] for u in units), ZERO)
+    collected, remitted = main["affiliated_in"], sum((u["remit_out"] for u in units), ZERO)
+    if paid != received or collected != remitted:
+        return None, (f"上年的工作簿中本级对附属单位补助支出 {fmt_amount(paid)}、附属单位上缴收入 {fmt_amount(collected)} 万元，"
+                      f"所属单位上级补助收入 {fmt_amount(received)}、上缴上级支出 {fmt_amount(remitted)} 万元，两方不等")
+    return {"income": received + collected, "expense": paid + remitted}, ""
+
+
+def prior_year(members: list[Member], previous: Any = None) -> tuple[dict[str, Any], list[Finding]]:
+    """The 部门's 上年数 on this year's basis, and what the 部门 cannot compare (as findings naming the
+    units and their cells).
+
+    Each figure is the sum of every unit's 上年数 (as its own report takes it: entered, or from
+    last year's workbook); a figure some units leave blank is not summed from the others (the
+    comparison is left out). 收入支出总计, 本年收入合计 and 本年支出合计 also hold the internal flows:
+    they are compared only when last year's flows are known (each unit's last-year workbook, as
+    for this year) and taken out as this year's are."""
+    form = load_layout().form("prior")
+    main = members[0]
+    flows, why = _prior_flows(members, previous)
+    out: dict[str, Any] = {}
+    notes: list[Finding] = []
+    basis: list[str] = []
+    for f in form.fields:
+        if f.kind not in ("money", "count"):
+            out[f.key] = main.accounts.forms["prior"].get(f.key)
+            continue
+        scope = ([m for m in members if m.accounts.unit.get("unit_type") in ADMIN_TYPES] if f.key == "running_costs"
+                 else members)  # 机关运行经费: only the units the 部门's own figure counts
+        values = [(m, m.accounts.prior.get(f.key)) for m in scope]
+        given = [v for _, v in values if v is not None]
+        blank = [m for m, v in values if v is None]
+        out[f.key] = None
+        if not given:
+            continue
+        if blank:
+            notes.append(Finding("DEPT-PRIOR", WARNING, _cell(blank[0], f"prior.{f.key}"),
+                                 "、".join(f"“{m.name}”（{_cell(m, f'prior.{f.key}')}）" for m in blank)
+                                 + f"未填写上年“{f.label}”，其他单位填了；部门的上年数不能只加一部分单位，"
+                                 f"部门决算说明不作该项同比比较。请补填（或指定上年的工作簿）后重新汇总",
+                                 tuple(_cell(m, f"prior.{f.key}") for m in blank[1:])))
+            continue
+        total = sum(given, ZERO)
+        if f.key in FLOW_SIDES:
+            if flows is None:
+                basis.append(f.label)
+                continue
+            total -= flows[FLOW_SIDES[f.key]]
+        out[f.key] = total
+    if basis:
+        notes.append(Finding("DEPT-PRIOR", HINT, _cell(main, "prior.total"),
+                             f"上年的部门内部往来（上级补助、上缴上级）不详（{why}），上年的“{'”“'.join(basis)}”"
+                             "无法与本年一样抵销内部往来，部门决算说明对此不作同比比较；"
+                             "用 --previous 指定各单位上年的工作簿即可按同一口径比较"))
+    return out, notes
+
+
+def consolidate(folder: Path, previous: Any = None) -> Consolidation:
+    """Read, check and sum the folder's units; eliminate the internal flows (see the module docstring).
+    `previous`: last year's workbooks (previous.PreviousIndex), for the units' and the 部门's 上年数."""
+    members = read_members(folder, previous)
     member_cells = [cells_of(m.accounts) for m in members]
     deltas, elims = eliminations(members)
     cells: dict[Key, Decimal] = {}
@@ -390,8 +520,11 @@ def consolidate(folder: Path) -> Consolidation:
             cells[k] = cells.get(k, ZERO) + v
     for k, v in deltas.items():
         cells[k] = cells.get(k, ZERO) + v
-    data = _tables_data(cells, members) | _forms_data(members) | _lists_data(members)
-    return Consolidation(Path(folder), members, data, elims, cells, member_cells, deltas)
+    prior, notes = prior_year(members, previous)
+    lists, origin = _lists_data(members)
+    data = _tables_data(cells, members) | _forms_data(members, prior) | lists
+    return Consolidation(Path(folder), members, data, elims, cells, member_cells, deltas, notes, origin,
+                         folder_workbooks(folder)[1], _prior_flows(members, previous)[0])
 
 
 # ------------------------------------------------------------------ the audit sheet
@@ -466,7 +599,19 @@ def write_audit_sheet(wb, cons: Consolidation) -> None:
             put(["内部往来抵销", *[cons.deltas.get(key, ZERO) for _, key in cols]], fill=elim_fill)
         put(["部门合计", *[cons.cells.get(key, ZERO) for _, key in cols]], bold)
         row[0] += 1
-    put(["五、各单位的说明文字（部门的说明文字取自本级工作簿，以下可供引用）"], bold)
+    put(["五、上年数（同比比较的基数；部门一栏空白的项不作同比比较）"], bold)
+    fields = [f for f in load_layout().form("prior").fields if f.kind == "money"]
+    put(["单位", *[f.label for f in fields]], bold, head_fill)
+    for m in cons.members:
+        put([m.name, *[m.accounts.prior.get(f.key) for f in fields]])
+    if cons.prior_flows is not None:
+        put(["上年内部往来抵销", *[-cons.prior_flows[FLOW_SIDES[f.key]] if f.key in FLOW_SIDES else None for f in fields]],
+            fill=elim_fill)
+    put(["部门上年数", *[cons.data["prior"].get(f.key) for f in fields]], bold)
+    for note in cons.notes:
+        put([f"{note.severity}：{note.ref}：{note.message}"])
+    row[0] += 1
+    put(["六、各单位的说明文字（部门的说明文字取自本级工作簿，以下可供引用）"], bold)
     labels = {f.key: f.label for f in load_layout().form("reasons").fields}
     put(["单位", "项目", "内容"], bold, head_fill)
     for m in cons.members:
@@ -508,58 +653,110 @@ def write_consolidated(cons: Consolidation, out_dir: Path) -> Path:
                           extend=lambda wb: write_audit_sheet(wb, cons), stable=True)
 
 
-def generate_department(folder: Path, out_dir: Path, force: bool = False) -> DepartmentOutcome:
-    """Consolidate the folder into `out_dir` and generate the 部门's 决算说明 there (the normal pipeline)."""
+def _ref_keys(acc: Accounts) -> dict[str, tuple]:
+    """Every cell the workbook's findings can name → what it holds (the same key in every unit's
+    workbook and in the consolidated one, whatever the row)."""
+    out: dict[str, tuple] = {}
+    for tid, t in acc.tables.items():
+        if isinstance(t, CodedTable):
+            for k, ref in t.total_refs.items():
+                out.setdefault(ref, (tid, "total", k))
+            for line in t.lines:
+                if line.ref:
+                    out.setdefault(line.ref, (tid, "code", line.code))
+                for k, ref in line.refs.items():
+                    out.setdefault(ref, (tid, "line", line.code, k))
+        elif isinstance(t, (Balance, Grid)):
+            for path, ref in t.refs.items():
+                out.setdefault(ref, (tid, path))
+    for path, ref in acc.refs.items():
+        out.setdefault(ref, ("form", path))
+    return out
+
+
+def trace_findings(cons: Consolidation, acc: Accounts, findings: list[Finding], workbook: str) -> list[Finding]:
+    """Findings of the consolidated workbook pointed at the units: the unit and its own cell (a row
+    of a list: the unit that wrote it; a sum: every unit's cell that went into it). Only what no
+    unit's cell holds keeps the consolidated workbook's cell, saying so."""
+    keys = _ref_keys(acc)
+    members = [(m, {k: ref for ref, k in _ref_keys(m.accounts).items()}) for m in cons.members]
+    rows: dict[str, list[tuple[Member, str]]] = {}
+    for list_id, recs in acc.lists.items():
+        for rec, (m, src) in zip(recs, cons.origin.get(list_id, [])):
+            for k, ref in rec.get("_refs", {}).items():
+                if k in src.get("_refs", {}):
+                    rows[ref] = [(m, src["_refs"][k])]
+    for rec in acc.budget:  # 预算数 rows are summed by code: each unit's row of that code
+        code = str(rec.get("code") or "")
+        for k, ref in rec.get("_refs", {}).items():
+            rows[ref] = [(m, own["_refs"][k]) for m in cons.members for own in m.accounts.budget
+                         if str(own.get("code") or "") == code and k in own.get("_refs", {})]
+    left_out = {f"prior.{k}" for k, v in cons.data["prior"].items()
+                if v is None and any(m.accounts.prior.get(k) is not None for m in cons.members)}
+
+    def sources(ref: str) -> list[tuple[Member, str]]:
+        if rows.get(ref):
+            return rows[ref]
+        key = keys.get(ref)
+        if key is None:
+            return []
+        if key[0] == "form" and not key[1].startswith(("prior.", "sg.", "other.")):
+            return [(cons.main, cons.main.accounts.refs[key[1]])] if key[1] in cons.main.accounts.refs else []
+        return [(m, own[key]) for m, own in members if key in own]
+
+    out = []
+    for f in findings:
+        if f.rule == "PRIOR-MISSING" and keys.get(f.ref, ("", ""))[1] in left_out:
+            continue  # the 部门's own note (DEPT-PRIOR) says why it leaves this 上年数 out
+        found = sources(f.ref)
+        if f.rule == "PRIOR-MISSING":
+            key = keys.get(f.ref, ("", ""))[1]
+            found = [(m, ref) for m, ref in found if m.accounts.prior.get(key.removeprefix("prior.")) is None]
+        if not found:
+            out.append(Finding(f.rule, f.severity, f"{workbook} {f.ref}", f"（部门汇总工作簿）{f.message}"))
+            continue
+        (m, ref), rest = found[0], found[1:]
+        where = f"{m.path.name} {ref}"
+        if rest:
+            message = (f"部门：{f.message}（部门的这个数来自 " + "、".join(f"“{u.name}”{r}" for u, r in found)
+                       + "，请核对这几个单位的工作簿）")
+        else:
+            message = f"“{m.name}”：{f.message}"
+        out.append(Finding(f.rule, f.severity, where, message, tuple(f"{u.path.name} {r}" for u, r in rest)))
+    return out
+
+
+def generate_department(folder: Path, out_dir: Path, force: bool = False, previous: Any = None) -> DepartmentOutcome:
+    """Consolidate the folder into `out_dir` and generate the 部门's 决算说明 there (the normal pipeline).
+    Findings name the units' own cells (`trace_findings`), never only the generated workbook's."""
     from .pipeline import generate
 
-    cons = consolidate(folder)
+    folder, out_dir = Path(folder), Path(out_dir)
+    if out_dir.resolve() == folder.resolve() or folder.resolve() in out_dir.resolve().parents:
+        raise OutputError(f"输出文件夹“{out_dir}”在部门文件夹“{folder}”之内；写在这里的部门汇总工作簿会在下次汇总时被当作单位读入。"
+                          f"请用 -o 指定部门文件夹以外的文件夹（例如“{folder.parent / '输出'}”）")
+    cons = consolidate(folder, previous)
     path = write_consolidated(cons, out_dir)
     try:
         outcome = generate(path, out_dir.parent, force=force, out_dir=out_dir, selfeval=False)
     except CheckFailed as exc:
+        traced = trace_findings(cons, exc.accounts, exc.findings, path.name) if exc.accounts else exc.findings
         new = CheckFailed(f"部门汇总工作簿 {path.name} 检查有错误，未生成部门决算说明：{exc}")
-        new.findings, new.accounts = exc.findings, exc.accounts
+        new.findings, new.accounts = cons.notes + traced, exc.accounts
         raise new from exc
+    outcome.findings = cons.notes + trace_findings(cons, outcome.accounts, outcome.findings, path.name)
+    _remove_superseded_workbooks(out_dir, path)
     return DepartmentOutcome(cons, path, outcome)
+
+
+def _remove_superseded_workbooks(out_dir: Path, current: Path) -> None:
+    """An earlier consolidated workbook of this folder (the 部门 renamed, or another year) goes."""
+    for old in out_dir.glob("*（汇总）.xlsx"):
+        if old.name != current.name:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def unit_warnings(cons: Consolidation) -> list[tuple[str, Finding]]:
     """The units' 警告, for the console (they do not stop the 部门)."""
     return [(m.name, f) for m in cons.members for f in m.findings if f.severity == WARNING]
-
-
-def department_result(folder: Path, out_dir: Path, relative: str, old_data: Path | None) -> dict[str, Any]:
-    """The batch's result for one 部门 folder (the same shape as a unit's, `level` 部门)."""
-    import traceback
-
-    from .batch import CHANGES, _load_json, change_report, format_changes, key_figures
-    from .errors import OutputError
-    from .output import atomic_write
-
-    result: dict[str, Any] = {"workbook": str(folder), "relative": relative, "out_dir": str(out_dir), "level": "部门"}
-    old = _load_json(old_data)
-    try:
-        done = generate_department(folder, out_dir)
-    except GeneratorError as exc:
-        findings = [f.as_dict() for f in exc.findings or []]
-        return result | {"status": "错误", "message": str(exc), "findings": findings, "files": [],
-                         "cacheable": not isinstance(exc, OutputError)}
-    except Exception as exc:  # a bug, not the clerk's mistake
-        return result | {"status": "错误", "message": f"程序内部错误（{type(exc).__name__}）",
-                         "traceback": traceback.format_exc(), "findings": [], "files": []}
-    acc = done.outcome.accounts
-    findings = [f.as_dict() for f in done.outcome.findings]
-    n = len(done.consolidation.members)
-    result |= {"status": "警告" if any(f["severity"] == WARNING for f in findings) else "成功",
-               "message": f"部门汇总（{n}个单位，内部往来已抵销；不计入全区合计）", "findings": findings,
-               "unit": acc.unit.get("name") or "", "code": acc.unit.get("code") or "", "figures": key_figures(acc),
-               "files": [str(done.workbook)] + [str(p) for p in done.outcome.written.all()]}
-    if old is not None:
-        changes = change_report(old, _load_json(done.outcome.written.data))
-        result["changes"] = changes
-        if changes["figures"] or changes["sentences"]:
-            target = Path(out_dir) / CHANGES
-            with atomic_write(target) as tmp:
-                tmp.write_text(format_changes(f"{acc.unit.get('name')}（部门）", changes), "utf-8-sig")
-            result["files"].append(str(target))
-    return result

@@ -440,7 +440,7 @@ class _Registry:
         return {"general": general, "codes": codes, "all": {k: {"term": v[0], "text": v[1]} for k, v in terms.items()}}
 
     def terms_present(self) -> dict[str, bool]:
-        t01, t03, t13 = self.t["t01"], self.t["t03"].total, self.t["t13"]
+        t01, t03 = self.t["t01"], self.t["t03"].total
         inc, bottom, out = t01.income, t01.income_bottom, t01.expense_bottom
         return {
             "income_fiscal": inc["gpb"] + inc["fund"] + inc["soe"] != 0,

@@ -66,6 +66,7 @@ class Field:
     default: str = ""
     profiles: tuple[str, ...] = ()  # the report profiles that ask for it (empty: every profile)
     quiet: bool = False  # absent from an older workbook: blank without a READ-OLD hint
+    name: bool = False  # a name that titles a report or heads a section: it must hold a letter (not 12345)
 
     def used_by(self, profile_id: str) -> bool:
         return not self.profiles or profile_id in self.profiles
@@ -116,7 +117,7 @@ def _fields(raw: list[dict]) -> tuple[Field, ...]:
     return tuple(
         Field(key=f["key"], label=f["label"], kind=f["kind"], required=f.get("required", False),
               hint=f.get("hint", ""), choices=_choices(f), default=_default(f),
-              profiles=tuple(f.get("profiles", ())), quiet=f.get("quiet", False))
+              profiles=tuple(f.get("profiles", ())), quiet=f.get("quiet", False), name=f.get("name", False))
         for f in raw
     )
 
@@ -170,3 +171,11 @@ def _load_layout(_folders: tuple) -> Layout:
     lists = tuple(Form(f["id"], f["title"], f["intro"], _fields(f["columns"]), is_list=True,
                        profiles=tuple(f.get("profiles", ()))) for f in raw["list"])
     return Layout(tables=tables, forms=forms + lists)
+
+
+@cache
+def sheet_titles() -> frozenset[str]:
+    """Every sheet the reader may read, whatever the report profile (the safety scan leaves out
+    an oversized sheet that is none of these rather than refuse the workbook)."""
+    layout = load_layout()
+    return frozenset(t.title for t in layout.tables) | frozenset(f.title for f in layout.forms)

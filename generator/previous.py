@@ -35,6 +35,14 @@ def prior_figures(acc: Accounts) -> dict[str, Decimal]:
     }
 
 
+def internal_flows(acc: Accounts) -> dict[str, Decimal]:
+    """Last year's flows between a 部门's units, as one unit's workbook shows them (consolidate.py
+    takes them out of the 部门's 上年数 as it takes this year's out of this year's)."""
+    t = acc.tables
+    return {"superior_in": t["t01"].income["superior"], "affiliated_in": t["t01"].income["affiliated"],
+            "affiliated_out": t["t03"].total["affiliated"], "remit_out": t["t03"].total["remit"]}
+
+
 def apply_previous(acc: Accounts, figures: dict[str, Decimal], source: str) -> None:
     """Fill blank 上年数 from last year's figures; a disagreement with an entered one is a 警告."""
     for key, value in figures.items():
@@ -54,6 +62,7 @@ class PreviousIndex:
         self.by_code: dict[str, tuple[Path, dict]] = {}
         self.by_name: dict[str, tuple[Path, dict]] = {}
         self.problems: list[str] = []
+        self._flows: dict[Path, dict[str, Decimal]] = {}
         for path in paths:
             try:
                 acc = resolve(read_workbook(path))
@@ -61,6 +70,7 @@ class PreviousIndex:
                 self.problems.append(f"{path.name}：{exc}")
                 continue
             entry = (path, prior_figures(acc))
+            self._flows[path] = internal_flows(acc)
             if acc.unit.get("code"):
                 self.by_code[str(acc.unit["code"])] = entry
             if acc.unit.get("name"):
@@ -68,3 +78,8 @@ class PreviousIndex:
 
     def find(self, code: str | None, name: str | None) -> tuple[Path, dict] | None:
         return self.by_code.get(str(code)) if code and str(code) in self.by_code else self.by_name.get(str(name or ""))
+
+    def flows(self, code: str | None, name: str | None) -> dict[str, Decimal] | None:
+        """The unit's internal flows of last year (`internal_flows`), when its workbook is known."""
+        match = self.find(code, name)
+        return self._flows.get(match[0]) if match else None

@@ -20,7 +20,7 @@ from .errors import WorkbookError
 from .findings import ERROR, HINT, WARNING, Finding
 from .layout import Form, Table, load_layout
 from .sheets import Sheet, open_book
-from .sheets import column_letter as get_column_letter
+from .xlsxparts import column_letter as get_column_letter
 from .geometry import (FIRST_DATA_ROW, FORM_FIRST_ROW, GRID_DATA_ROW, balance_geometry, coded_columns,
                        grid_columns)
 
@@ -242,7 +242,7 @@ class SheetReader:
         try:
             value, _ = parse_amount(self.raw(row, col))
         except CellProblem as exc:
-            self.findings.append(Finding("READ-NUMBER", ERROR, ref, str(exc).replace("金额", "数字")))
+            self.findings.append(Finding("READ-NUMBER", ERROR, ref, str(exc).replace("金额（数字）", "数字").replace("金额", "数字")))
             return Value(None, ref)
         return Value(value, ref)
 
@@ -366,7 +366,27 @@ def _read_form(sr: SheetReader, form: Form, profile_id: str | None = None) -> di
             raise WorkbookError(f"找不到项目“{f.label}”；请不要改动或删除项目名称", sr.ws.title)
         out[f.key] = sr.typed(row, 2, f.kind)
         _check_choice(sr, f, out[f.key])
+        _check_name(sr, f, out[f.key])
     return out
+
+
+def _check_name(sr: SheetReader, f, value: Value) -> None:
+    """A name that titles the report (单位名称, 项目名称 …) holds a letter: 12345 or “—” would print as
+    “123452024年度单位决算说明”."""
+    text = value.value
+    if not f.name or text is None or any(unicodedata.category(ch).startswith("L") for ch in str(text)):
+        return
+    raw = sr.ws.value(*_cell(value.ref))
+    what = f"数字“{text}”" if isinstance(raw, (int, float)) else f"“{text}”"
+    sr.findings.append(Finding("READ-TEXT", ERROR, value.ref, f"“{f.label}”应填名称（文字），实为{what}，其中没有汉字或字母；"
+                                                             "请填写名称全称"))
+    value.value = None
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    from .xlsxparts import split_ref
+
+    return split_ref(ref.rsplit("!", 1)[1])
 
 
 def _check_choice(sr: SheetReader, f, value: Value) -> None:
@@ -393,6 +413,7 @@ def _read_list(sr: SheetReader, form: Form) -> list[dict[str, Value]]:
             continue
         for f in fields:
             _check_choice(sr, f, rec[f.key])
+            _check_name(sr, f, rec[f.key])
         records.append(rec)
     return records
 
@@ -406,9 +427,16 @@ def read_workbook(path: Path) -> RawWorkbook:
     layout = load_layout()
     findings: list[Finding] = []
 
+    for title, why in wb.skipped:
+        findings.append(Finding("READ-SKIPPED", HINT, title, f"工作表“{title}”{why}；报告不读取此表，已跳过"
+                                                          "（检查结果工作簿中此表留空）"))
+
     def sheet(title: str) -> Sheet:
         if title not in wb.sheetnames:
             raise WorkbookError(f"缺少工作表“{title}”；请用 generate init 生成的空白工作簿填写，不要改动表名")
+        if title in wb.hidden:  # what the clerk cannot see still counts: say so
+            findings.append(Finding("READ-HIDDEN", WARNING, title, f"工作表“{title}”是隐藏的，其中填写的内容照常读取、计入报告；"
+                                                                "请在 Excel/WPS 中取消隐藏并核对"))
         return wb.sheet(title)
 
     unit_form = layout.form("unit")

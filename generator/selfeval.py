@@ -28,6 +28,20 @@ FORM = "selfeval"
 SCORES_SHEET = "自评评分表"
 
 
+@cache
+def selfeval_sheets() -> frozenset[str]:
+    """The sheets only the 绩效自评报告 read (绩效自评报告, 评价人员, 专项自评, 自评评分表: the forms
+    `selfeval` and `selfeval_…` of the layout)."""
+    from .layout import load_layout
+
+    return frozenset(f.title for f in load_layout().forms if f.id == FORM or f.id.startswith(FORM + "_"))
+
+
+def is_selfeval(finding: Finding) -> bool:
+    """A finding about the 绩效自评报告 alone: it stops those reports, never the 决算说明 (README)."""
+    return finding.rule.startswith("SELF-") or finding.ref.split("!", 1)[0] in selfeval_sheets()
+
+
 # ------------------------------------------------------------------ the templates (data files)
 
 @dataclass(frozen=True)
@@ -236,7 +250,28 @@ class Figures:
 # ------------------------------------------------------------------ scoring rules
 
 def apply(spec: Spec, fig: Figure) -> tuple[Decimal, str]:
-    """(score, the rule as applied) for a formula indicator whose figure is known."""
+    """(score, the rule as applied) for a formula indicator whose figure is known; never below 0
+    nor above the points (`out_of_range` says when the figures would have put it there)."""
+    score, rule = _apply(spec, fig)
+    return min(max(score, ZERO), spec.points), rule
+
+
+def out_of_range(spec: Spec, fig: Figure) -> str | None:
+    """Why the figures of a formula indicator cannot be right (None: they can): a negative
+    amount or rate, or a score the rule would put outside 0 … 分值."""
+    if fig.na or fig.worst or spec.formula == "surplus":
+        negative = [v for v in (fig.value if isinstance(fig.value, tuple) else (fig.value,))
+                    if isinstance(v, Decimal) and v < 0]
+        return f"所用的数 {fmt_amount(negative[0])} 为负数" if negative else None
+    if isinstance(fig.value, Decimal) and fig.value < 0:
+        return f"实际值 {fig.value.normalize():f} 为负数"
+    score, _ = _apply(spec, fig)  # a rate may be negative (a decrease of 三公); a score may not
+    if not ZERO <= score <= spec.points:
+        return f"按公式计得 {fmt_score(score)} 分（{fig.inputs}＝{fig.rate_text}），超出 0 至分值 {fmt_score(spec.points)} 的范围"
+    return None
+
+
+def _apply(spec: Spec, fig: Figure) -> tuple[Decimal, str]:
     p, kind = spec.points, spec.formula
     full = fmt_score(p)
     if fig.na:
@@ -346,9 +381,17 @@ def _key(text) -> str:
     return "".join(str(text or "").split())
 
 
+def _read_errors(acc) -> dict[str, Finding]:
+    """The reader's 错误 on the self-evaluation sheets, by cell (a text in a 自评得分 cell, a 1e16 实际值)."""
+    return {f.ref: f for f in acc.findings if f.severity == ERROR and is_selfeval(f)}
+
+
 def _sheet(acc, template: Template, target: str, entries: list[dict], project=None) -> Sheet:
     findings: list[Finding] = []
     figures = Figures(acc, project)
+    unread = _read_errors(acc)
+    # a cell of this sheet's rows that could not be read stops this report (said once, by the reader)
+    findings += [unread[ref] for e in entries for ref in e["_refs"].values() if ref in unread]
     label = "整体支出评分表" if template.scope == OVERALL else f"“{target}”专项评分表"
     by_key: dict[tuple[str, str], dict] = {}
     extra: list[dict] = []
@@ -388,15 +431,24 @@ def _sheet(acc, template: Template, target: str, entries: list[dict], project=No
         points = e.get("points") if e.get("points") is not None else s.points
         if points == 0:
             continue  # declared not applicable by the clerk
+        if points < 0:
+            findings.append(Finding("SELF-WEIGHT", ERROR, refs.get("points") or SCORES_SHEET,
+                                    f"{label}的“{s.level3}”分值 {fmt_score(points)} 为负数；分值应大于 0（不适用的填 0）"))
         entered, note = e.get("score"), e.get("note") or ""
         where = refs.get("score") or SCORES_SHEET
         if s.formula and s.points == points:
             fig = figures.get(s.figure, s, e.get("value"))
             if fig.missing:
-                findings.append(Finding("SELF-FIGURE", ERROR, refs.get("value") or SCORES_SHEET,
-                                        f"{label}的“{s.level3}”按公式计分，缺少{fig.missing}"))
+                if refs.get("value") not in unread:
+                    findings.append(Finding("SELF-FIGURE", ERROR, refs.get("value") or SCORES_SHEET,
+                                            f"{label}的“{s.level3}”按公式计分，缺少{fig.missing}"))
                 rows.append(Row(s.level1, s.level2, s.level3, points, s.explanation, s.standard, None, True, "", note))
                 continue
+            wrong = out_of_range(s, fig)
+            if wrong:
+                findings.append(Finding("SELF-FIGURE", ERROR, refs.get("value") or where,
+                                        f"{label}的“{s.level3}”按公式计分，{wrong}，超出合理范围；请核对"
+                                        + ("实际值" if refs.get("value") else "所用的数字")))
             score, rule = apply(s, fig)
             shown = "＝".join(t for t in (fig.inputs, fig.rate_text) if t)
             working = f"{shown}；{rule}" if shown else rule
@@ -408,7 +460,9 @@ def _sheet(acc, template: Template, target: str, entries: list[dict], project=No
                             where, fig.value))
             continue
         if entered is None:
-            findings.append(Finding("SELF-SCORE", ERROR, where, f"{label}的“{s.level3}”需人工评分，请在{SCORES_SHEET}中填写自评得分"))
+            if where not in unread:
+                findings.append(Finding("SELF-SCORE", ERROR, where,
+                                        f"{label}的“{s.level3}”需人工评分，请在{SCORES_SHEET}中填写自评得分"))
         elif entered < 0 or entered > points:
             findings.append(Finding("SELF-SCORE", ERROR, where,
                                     f"{label}的“{s.level3}”自评得分 {fmt_score(entered)} 超出 0 至分值 {fmt_score(points)} 的范围"))
@@ -461,6 +515,9 @@ def evaluate_selfeval(acc) -> SelfEvaluation:
     if form.get("overall_template"):
         entries = [e for e in scores if _key(e.get("target")) == OVERALL]
         overall = _sheet(acc, catalogue[(OVERALL, form["overall_template"])], OVERALL, entries)
+        people = acc.lists.get("selfeval_people", [])
+        overall.findings += [f for ref, f in _read_errors(acc).items()
+                             if any(ref in p["_refs"].values() for p in people) and f not in overall.findings]
         t01 = acc.tables["t01"]
         nontax = form.get("special_nontax") or ZERO
         room = t01.income_bottom["year_total"] - t01.income["gpb"] - t01.income["fund"]
@@ -484,6 +541,7 @@ def evaluate_selfeval(acc) -> SelfEvaluation:
             continue
         entries = [e for e in scores if _key(e.get("target")) == _key(name)]
         sheet = _sheet(acc, catalogue[(PROJECT, form["project_template"])], name, entries, project)
+        sheet.findings += [f for ref, f in _read_errors(acc).items() if ref in rec["_refs"].values()]
         sheet.texts = {k: rec.get(k) or "" for k in ("title", "preface", "execution", "benefit", "problems", "suggestions")}
         sheets.append(sheet)
     for e in scores:
@@ -494,7 +552,12 @@ def evaluate_selfeval(acc) -> SelfEvaluation:
         elif k != OVERALL and k not in names:
             findings.append(Finding("SELF-ITEM", ERROR, e["_refs"].get("target", SCORES_SHEET),
                                     f"评价对象“{e.get('target')}”既不是“整体”，也不在“专项自评”表中"))
-    for sheet in ([overall] if overall else []) + sheets:
+    from .layout import load_layout
+
+    form_title = load_layout().form(FORM).title
+    for sheet in ([overall] if overall else []) + sheets:  # the 绩效自评报告 sheet itself serves every report
+        sheet.findings += [f for ref, f in _read_errors(acc).items()
+                           if ref.split("!", 1)[0] == form_title and f not in sheet.findings]
         published, source = _published_score(acc, sheet.target)
         if published is not None and sheet.ok and round2(published) != sheet.total:
             what = "整体支出评分表" if sheet.target == OVERALL else f"“{sheet.target}”专项评分表"

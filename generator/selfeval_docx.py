@@ -417,11 +417,18 @@ def write_selfeval(acc, out_dir: Path) -> tuple[list[Path], list[str]]:
     written, skipped = [], []
     for sheet, name in report_names(acc, se):
         label = "整体支出绩效自评报告" if sheet.target == OVERALL else f"“{sheet.target}”专项绩效自评报告"
+        path = Path(out_dir) / name
         if not sheet.ok:
-            skipped.append(f"{label}的评分表有错误（见检查结果），未生成")
+            said = f"{label}的评分表有错误（见检查结果），未生成"
+            if path.is_file():  # last run's, from figures this run's 决算说明 no longer has: not left beside it
+                try:
+                    path.unlink()
+                    said += f"；上次生成的“{name}”已删除，以免与本次的决算说明混用"
+                except OSError:
+                    said += f"；上次生成的“{name}”无法删除，请勿使用"
+            skipped.append(said)
             continue
         data = overall_docx(acc, sheet) if sheet.target == OVERALL else project_docx(acc, sheet)
-        path = Path(out_dir) / name
         with atomic_write(path) as tmp:
             tmp.write_bytes(data)
         written.append(path)

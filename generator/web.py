@@ -60,6 +60,7 @@ from werkzeug.exceptions import HTTPException
 
 from .errors import GeneratorError
 from .findings import ERROR, SEVERITY_ORDER, WARNING, Finding
+from .inputs import DEPARTMENT_ENTRY, DEPARTMENT_SUFFIXES, WORKBOOK_SUFFIXES, looks_like_workbook  # as the batch
 
 log = logging.getLogger("generator.web")
 
@@ -69,7 +70,6 @@ MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # unpacked size of the zips of one upload
 SESSION_MAX_AGE = 2 * 60 * 60  # seconds after its last request that a session's files are removed
 REFRESH_SECONDS = 2  # the status page of a running batch reloads itself this often
 BLANK_NAME = "空白工作簿.xlsx"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # as the batch: compared case-insensitively
 SUMMARY_NAME = "汇总.xlsx"
 ARCHIVE_NAME = "全部报告.zip"
 HISTORY_DB = "网页版记录.sqlite3"
@@ -772,21 +772,43 @@ def receive(sess: Session, files, config) -> Job:
     job = Job(job_id, folder, [], batch=False)
     budget = {"unzipped": config["MAX_UNZIPPED_BYTES"], "limit": config["MAX_UNZIPPED_BYTES"]}
     seen: set[str] = set()
+    departments: dict[str, str] = {}  # a zip's （部门） folder → its folder among the uploads
 
-    def add(display: str, read) -> None:
+    def add(display: str, read, refused: str = "已忽略“{}”：只能上传 .xlsx 工作簿或 .zip 压缩包。") -> None:
         if len(job.units) >= config["MAX_WORKBOOKS"]:
             raise UploadRejected(f"一次最多上传 {config['MAX_WORKBOOKS']} 份工作簿，请分几次上传。")
         display = base = clean_display(display)
         n = 2
         while display.casefold() in seen:  # the same name twice in one upload: both kept
-            display, n = f"{base[:-5]}（{n}）.xlsx", n + 1
+            stem, dot, suffix = base.rpartition(".")
+            display, n = f"{stem}（{n}）.{suffix}" if dot else f"{base}（{n}）", n + 1
         seen.add(display.casefold())
-        stored = uploads / f"{sess.stem_for(display)}.xlsx"
+        # a member of a “…（部门）” folder of a zip is stored in such a folder: the batch consolidates it
+        folder = uploads
+        parent = PurePosixPath(display).parent
+        if parent.name.endswith(DEPARTMENT_SUFFIXES):
+            if str(parent) not in departments:  # two （部门） folders of one name (in two places) stay two
+                from .render import fingerprint, safe_name
+
+                name = safe_name(parent.name)
+                if not name.endswith(DEPARTMENT_SUFFIXES) or name in departments.values():
+                    name = f"{fingerprint(str(parent))}{DEPARTMENT_SUFFIXES[0]}"
+                departments[str(parent)] = name
+            folder = uploads / departments[str(parent)]
+        folder.mkdir(exist_ok=True)
+        stored = folder / f"{sess.stem_for(display)}.xlsx"
         from .output import atomic_write
 
         with atomic_write(stored) as tmp:
             read(tmp)
+        if not display.lower().endswith(WORKBOOK_SUFFIXES) and not looks_like_workbook(stored):
+            stored.unlink()  # a workbook is known by its content, as in the batch
+            job.notes.append(refused.format(display))
+            return
         job.units.append(Unit(len(job.units), display, stored))
+        if folder != uploads and (folder / DEPARTMENT_ENTRY) not in [u.stored for u in job.units]:
+            job.units.append(Unit(len(job.units), f"{PurePosixPath(display).parent}/部门汇总",
+                                  folder / DEPARTMENT_ENTRY))  # the 部门 itself, once its units are done
 
     try:
         for f in files:
@@ -794,7 +816,7 @@ def receive(sess: Session, files, config) -> Job:
     except UploadRejected:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    if not job.units:
+    if not any(u.stored.name != DEPARTMENT_ENTRY for u in job.units):
         shutil.rmtree(folder, ignore_errors=True)
         raise UploadRejected("没有找到可以处理的 .xlsx 工作簿。" + "".join(job.notes))
     job.batch = len(job.units) > 1
@@ -818,18 +840,15 @@ def _size(f) -> int:
         return -1
 
 
-def _is_xlsx_content(f) -> bool:
-    """An .xlsx saved under another name (.xls): a zip holding xl/workbook.xml, as the CLI reads it."""
-    try:
-        f.stream.seek(0)
-        with zipfile.ZipFile(f.stream) as z:
-            found = any(n.lower() == "xl/workbook.xml" for n in z.namelist())
-        f.stream.seek(0)
-        return found
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        with contextlib.suppress(OSError, ValueError):
-            f.stream.seek(0)
-        return False
+def _refusal(lower: str) -> str:
+    """What the page says of a file that is not a workbook by its content, by what it is called."""
+    if lower.endswith(OLD_EXCEL):
+        return ("已忽略“{}”：这是旧版 Excel（.xls）文件，本程序读不了；请在 Excel/WPS 中打开，"
+                "“文件 → 另存为”选择“Excel 工作簿（*.xlsx）”后上传。")
+    if lower.endswith(OTHER_ARCHIVES):
+        return ("已忽略“{}”：只能读 .zip 压缩包；请解压后重新压缩为 .zip（右键 → 发送到 → 压缩(zipped)文件夹），"
+                "或直接选择其中的 .xlsx 工作簿。")
+    return "已忽略“{}”：只能上传 .xlsx 工作簿或 .zip 压缩包。"
 
 
 def _receive_one(f, add, notes: list[str], budget: dict[str, int]) -> None:
@@ -841,18 +860,8 @@ def _receive_one(f, add, notes: list[str], budget: dict[str, int]) -> None:
         notes.append(f"已忽略“{name}”：这是一个空文件（0 字节），可能没有保存完整；请在 Excel/WPS 中打开原工作簿重新保存后上传。")
     elif lower.endswith(".zip"):
         _unzip(f, name, add, notes, budget)
-    elif lower.endswith(WORKBOOK_SUFFIXES):
-        add(name, lambda tmp: f.save(tmp))
-    elif lower.endswith(OLD_EXCEL) and _is_xlsx_content(f):  # an .xlsx renamed .xls: read as the CLI does
-        add(name[: -len(PurePosixPath(name).suffix)] + ".xlsx", lambda tmp: f.save(tmp))
-    elif lower.endswith(OLD_EXCEL):
-        notes.append(f"已忽略“{name}”：这是旧版 Excel（.xls）文件，本程序读不了；请在 Excel/WPS 中打开，"
-                     "“文件 → 另存为”选择“Excel 工作簿（*.xlsx）”后上传。")
-    elif lower.endswith(OTHER_ARCHIVES):
-        notes.append(f"已忽略“{name}”：只能读 .zip 压缩包；请解压后重新压缩为 .zip（右键 → 发送到 → 压缩(zipped)文件夹），"
-                     "或直接选择其中的 .xlsx 工作簿。")
-    else:
-        notes.append(f"已忽略“{name}”：只能上传 .xlsx 工作簿或 .zip 压缩包。")
+    else:  # a workbook by its extension or, renamed, by its content (`add` looks); if not, why and what to do
+        add(name, lambda tmp: f.save(tmp), refused=_refusal(lower))
 
 
 def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) -> None:
@@ -874,14 +883,24 @@ def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) ->
                 continue  # hidden files and the resource forks macOS adds
             elif base.startswith("~$"):
                 notes.append(f"已忽略压缩包中的“{member}”：这是 Office 的临时文件。")
-            elif not base.lower().endswith(WORKBOOK_SUFFIXES):
+            elif not base.lower().endswith(WORKBOOK_SUFFIXES) and not _starts_as_zip(archive, info):
                 notes.append(f"已忽略压缩包中的“{member}”：不是 .xlsx 工作簿。")
-            else:
+            else:  # a workbook by its extension or its content (`add` looks)
                 try:
-                    add("/".join(parts), lambda tmp, info=info: _extract(archive, info, tmp, budget))
+                    add("/".join(parts), lambda tmp, info=info: _extract(archive, info, tmp, budget),
+                        f"已忽略压缩包中的“{member}”：不是 .xlsx 工作簿。")
                 except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
                     log.info("无法解压 %s：%s", member, exc)
                     notes.append(f"已忽略压缩包中的“{member}”：无法解压（文件损坏或已加密）。")
+
+
+def _starts_as_zip(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a member not named .xlsx may be a renamed workbook (unpacked only then)."""
+    try:
+        with archive.open(info) as member:
+            return member.read(2) == b"PK"
+    except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return False
 
 
 def _extract(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: dict[str, int]) -> None:
@@ -956,6 +975,8 @@ def write_check(job: Job, unit: Unit) -> str | None:
 
     if unit.check is not None:
         return unit.check
+    if not unit.stored.is_file():  # a 部门's own row: its findings belong to its units' workbooks
+        return None
     name = f"{display_stem(unit.display)}.检查结果.xlsx"
     target = job.folder / "check" / f"{unit.stored.stem}.检查结果.xlsx"  # stored under the generated name
     try:
@@ -1038,7 +1059,8 @@ def run_many(sess: Session, job: Job, jobs: int | None, save=None) -> None:
     from . import batch
 
     out_root = sess.folder / "batch"
-    by_relative = {u.stored.name: u for u in job.units}
+    uploads = job.folder / "uploads"
+    by_relative = {relative_name(u, uploads): u for u in job.units}
     saved = [0.0]
 
     def keep(force: bool = False) -> None:
@@ -1057,7 +1079,7 @@ def run_many(sess: Session, job: Job, jobs: int | None, save=None) -> None:
         with RENDER_LOCK:
             job.state = "处理中"
             keep(True)
-            result = batch.run_batch([u.stored for u in job.units], out_root, jobs=jobs, progress=progress)
+            result = batch.run_batch([uploads], out_root, jobs=jobs, progress=progress)  # its 部门 folders too
             for r in result.results:
                 unit = by_relative.get(r["relative"])
                 if unit is not None:
@@ -1082,8 +1104,22 @@ def run_many(sess: Session, job: Job, jobs: int | None, save=None) -> None:
         keep(True)
 
 
+def relative_name(unit: Unit, uploads: Path) -> str:
+    """The unit's name in the batch's results (its path below the upload folder)."""
+    return unit.stored.relative_to(uploads).as_posix()
+
+
+def _uploaded_names(job: Job, text: str) -> str:
+    """Other units' generated names in a message (a repeat, a 部门's unit) as they were uploaded."""
+    for u in job.units:
+        text = text.replace(u.stored.name, u.display)
+    return text
+
+
 def apply_result(job: Job, unit: Unit, result: dict) -> None:
     """A result dict of `run_batch` → the unit as the page shows it."""
+    from dataclasses import replace
+
     from . import batch
 
     if result.get("status") == "处理中":
@@ -1093,8 +1129,9 @@ def apply_result(job: Job, unit: Unit, result: dict) -> None:
     unit.status = result["status"]
     unit.unit_name = result.get("unit") or ""
     unit.layout = result.get("layout") or unit.layout
-    unit.message = web_message(result.get("message") or "", unit)
-    unit.findings = _findings(result.get("findings") or [], unit)
+    unit.message = _uploaded_names(job, web_message(result.get("message") or "", unit))
+    unit.findings = [replace(f, ref=_uploaded_names(job, f.ref), message=_uploaded_names(job, f.message))
+                     for f in _findings(result.get("findings") or [], unit)]
     unit.skipped = bool(result.get("skipped"))
     unit.figures = result.get("figures") or unit.figures
     if unit.report is None and unit.out_dir is not None:
@@ -1112,7 +1149,7 @@ def keep_own_copies(job: Job) -> None:
     for unit in job.units:
         if unit.out_dir is None or not unit.out_dir.is_dir():
             continue
-        own = job.folder / "files" / unit.stored.stem
+        own = job.folder / "files" / unit.stored.relative_to(job.folder / "uploads").with_suffix("")  # 部门 folders kept
         shutil.copytree(unit.out_dir, own, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(".*"))  # not the temporary files of a writer
         for item in job.downloads.values():
@@ -1132,6 +1169,8 @@ def write_named_summary(source: Path, target: Path, units: list[Unit]) -> Path:
     from .output import atomic_write
 
     names = {u.stored.name: u.display for u in units}
+    names |= {relative_name(u, u.stored.parents[1] if u.stored.parent.name.endswith(DEPARTMENT_SUFFIXES)
+                            else u.stored.parent): u.display for u in units}
     docs = {str(u.out_dir / "修订说明.txt"): f"{display_stem(u.display)}/修订说明.txt" for u in units if u.out_dir}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -15,7 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .output import stable_member
-from .sheets import column_letter
+from .xlsxparts import column_letter
 
 # the styles (index into cellXfs below)
 PLAIN, BOLD, MONEY, BOLD_MONEY, GREEN, YELLOW, RED, WHITE = range(8)

@@ -236,3 +236,188 @@ def test_change_report_lists_every_printed_figure_that_changed(tmp_path):
     assert "2023年收入：1727.58 → 1700.00" in figures
     assert "三、已改正的问题" in text and "四、新出现的问题" in text
     assert batch.has_changes(result.results[0]["changes"])
+# ------------------------------------------------------------------ issue 19: each unit counted once
+
+def _unit(minimal_data, name, code=None, year=2024, **changes):
+    data = copy.deepcopy(minimal_data)
+    data["unit"].update(name=name, code=code, year=year)
+    data.update(changes)
+    return data
+
+
+def _summary_rows(out):
+    ws = load_workbook(out / "汇总.xlsx")["汇总"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    return {r[0]: r for r in rows[:-1]}, rows[-1]
+
+
+@pytest.mark.parametrize("first, second, how", [
+    ("福利院.xlsx", "福利院(1).xlsx", ("", "甲单位")),  # a copy beside it, no 单位编码
+    ("一/甲.xlsx", "二（部门外）/甲单位-更正.xlsx", ("A1", "甲单位")),  # the same code in two folders
+    ("甲.xlsx", "乡镇/甲 .XLSX", ("", " 甲 单位")),  # the name with spaces, another case of the suffix
+])
+def test_each_unit_is_counted_once_in_the_district_total(tmp_path, minimal_data, first, second, how):
+    """The same unit twice in a district (same 单位编码, else same 单位名称): both reports are written, the
+    repeat is a 警告 naming both files, and the 全区合计 adds the unit once and says how many it adds."""
+    root = tmp_path / "district"
+    code, name = how
+    for rel, unit_name in ((first, "甲单位"), (second, name)):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(root / rel, _unit(minimal_data, unit_name, code or None))
+    write_workbook(root / "乙.xlsx", _unit(minimal_data, "乙单位"))
+    out = tmp_path / "out"
+    result = run_batch([root], out, jobs=1)
+    assert result.ok
+    again = next(r for r in result.results if r["relative"] == second)
+    assert again["status"] == "警告" and f"与“{first}”是同一个单位" in again["message"]
+    assert [f["rule"] for f in again["findings"]] == ["UNIT-REPEAT"]
+    rows, total = _summary_rows(out)
+    one = float(D(next(r for r in result.results if r["relative"] == first)["figures"]["收入总计"]))
+    assert total[0] == "全区合计" and total[3] == "2个单位" and total[9] == pytest.approx(2 * one)
+    assert "另有1个单位未计入" in total[8]
+    assert "同一个单位" in rows[second][8]
+    rerun = run_batch([root], out, jobs=1)  # skipped as unchanged: still said, still left out
+    assert next(r for r in rerun.results if r["relative"] == second)["status"] == "警告"
+    assert _summary_rows(out)[1][3] == "2个单位"
+
+
+def test_a_repeat_with_other_figures_is_an_error(tmp_path, minimal_data):
+    """Two workbooks of one unit that disagree: no total can be sure, so the run exits 1 naming both."""
+    root = tmp_path / "district"
+    root.mkdir()
+    write_workbook(root / "甲.xlsx", _unit(minimal_data, "甲单位", "A1"))
+    other = _unit(minimal_data, "甲单位（旧）", "A1")
+    other["unit"]["staff_actual"] = 3
+    other["t13"] = {}
+    other["prior"] = dict(minimal_data["prior"], total=D("70"))  # 收入支出总计增减 30, not 10
+    write_workbook(root / "甲-旧.xlsx", other)
+    res = CliRunner().invoke(main, [str(root), "-o", str(tmp_path / "out"), "-j", "1"])
+    assert res.exit_code == 1
+    assert "错误  甲.xlsx：与“甲-旧.xlsx”是同一个单位（单位编码 A1）" in res.output or \
+        "错误  甲-旧.xlsx：与“甲.xlsx”是同一个单位（单位编码 A1）" in res.output
+    assert "两份的数字不同" in res.output
+
+
+def test_units_of_another_year_are_left_out_of_the_district_total(tmp_path, minimal_data):
+    """The district's year is the year most units report; a unit of another 报告年度 is listed with a 警告
+    and not added (its figures, nor its changes against its own prior year)."""
+    root = tmp_path / "district"
+    root.mkdir()
+    write_workbook(root / "甲.xlsx", _unit(minimal_data, "甲单位"))
+    write_workbook(root / "乙.xlsx", _unit(minimal_data, "乙单位"))
+    write_workbook(root / "丙-2020.xlsx", _unit(minimal_data, "丙单位", year=2020))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, [str(root), "-o", str(out), "-j", "1"])
+    assert res.exit_code == 0, res.output
+    assert "警告  丙-2020.xlsx：报告年度为 2020 年，不是本次汇总的 2024 年" in res.output
+    assert "1 个单位重复或报告年度不同，未计入全区合计" in res.output
+    rows, total = _summary_rows(out)
+    assert total[3] == "2个单位" and total[8].startswith("2024年度；计入2个单位之和")
+    assert total[9] == pytest.approx(rows["甲.xlsx"][9] + rows["乙.xlsx"][9])
+
+
+def test_unit_folders_never_take_names_the_batch_writes(tmp_path, minimal_data):
+    """Workbooks named after the batch's own files (汇总.xlsx, generate.log, manifest.json) or differing only
+    in case each get their own folder; the run's files stay files."""
+    root = tmp_path / "district"
+    root.mkdir()
+    names = ["汇总.xlsx.xlsx", "generate.log.xlsx", "manifest.json.xlsx", "A.xlsx", "a.xlsx"]
+    for i, name in enumerate(names):
+        write_workbook(root / name, _unit(minimal_data, f"单位{i}"))
+    out = tmp_path / "out"
+    result = run_batch([root], out, jobs=1)
+    assert result.ok, [(r["relative"], r["message"]) for r in result.results]
+    dirs = {r["out_dir"].casefold() for r in result.results}
+    assert len(dirs) == len(names)
+    assert (out / "generate.log").is_file() and (out / "manifest.json").is_file() and (out / "汇总.xlsx").is_file()
+
+
+@pytest.mark.parametrize("change", [
+    lambda unit: unit.update(name="测试单位（更名）"),  # 单位名称: another report name
+    lambda unit: unit.update(profile="上海2024（9张附表）"),  # 报告格式: another title, no charts
+    lambda unit: unit.update(year=2025),  # 报告年度
+], ids=["name", "layout", "year"])
+def test_superseded_files_of_a_unit_are_removed(tmp_path, minimal_data, make_workbook, change):
+    """After the 单位名称, 报告格式 or 报告年度 changes, the unit's folder holds the new report, its data
+    file and its charts only: no stale report (or chart) a clerk could upload by mistake."""
+    from generator.pipeline import generate
+
+    path = make_workbook(minimal_data)
+    out = tmp_path / "out"
+    first = generate(path, out)
+    change(minimal_data["unit"])
+    write_workbook(path, minimal_data)
+    second = generate(path, out)
+    folder = second.written.report.parent
+    assert not first.written.report.exists() and not first.written.data.exists()
+    assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(
+        [second.written.report.name, second.written.data.name])
+    assert sorted((folder / "图表").iterdir()) == sorted(second.written.charts)
+
+
+def test_failed_department_is_retried_once_the_cause_is_gone(tmp_path):
+    """A 部门汇总 that failed because a file was in the way is not skipped as unchanged on the next run;
+    a unit named like the 部门's own folder (部门汇总.xlsx) keeps its own folder."""
+    import build_samples
+
+    root = tmp_path / "district"
+    folder = root / build_samples.DEPARTMENT_FOLDER
+    folder.mkdir(parents=True)
+    units = build_samples.DEPARTMENTS[build_samples.DEPARTMENT_FOLDER]
+    for i, (name, make) in enumerate(units.items()):
+        write_workbook(folder / ("部门汇总.xlsx" if i == 1 else name), make())
+    out = tmp_path / "out"
+    blocked = out / build_samples.DEPARTMENT_FOLDER / "部门汇总" / "示范区民政局2024年度部门决算说明.docx"
+    blocked.mkdir(parents=True)
+    first = run_batch([root], out, jobs=1)
+    dept = next(r for r in first.results if r.get("level") == "部门")
+    assert dept["status"] == "错误" and not first.ok
+    blocked.rmdir()
+    second = run_batch([root], out, jobs=1)
+    dept = next(r for r in second.results if r.get("level") == "部门")
+    assert not dept["skipped"] and dept["status"] == "成功" and second.ok
+    assert blocked.is_file()
+    unit = next(r for r in second.results if r["relative"].endswith("部门汇总.xlsx"))
+    assert unit["out_dir"] != dept["out_dir"] and unit["status"] == "成功"
+
+
+def test_a_self_evaluation_report_no_longer_asked_for_is_removed(tmp_path):
+    """A 专项绩效自评报告 the workbook no longer asks for leaves the unit's folder with the next run; the
+    决算说明 and the 整体 report stay."""
+    import build_samples
+
+    from generator.pipeline import generate
+
+    data = build_samples.welfare()
+    path = tmp_path / "福利院.xlsx"
+    write_workbook(path, data)
+    first = generate(path, tmp_path / "out")
+    assert len(first.written.selfeval) == 2
+    data["selfeval_projects"] = []
+    write_workbook(path, data)
+    second = generate(path, tmp_path / "out")
+    (overall,) = second.written.selfeval
+    docx = sorted(p.name for p in second.written.report.parent.glob("*.docx"))
+    assert docx == sorted([second.written.report.name, overall.name])
+
+
+def test_reports_of_a_removed_or_renamed_workbook_are_set_aside(tmp_path, minimal_data):
+    """A workbook renamed (or deleted) between runs: its old report folder leaves the output's picture of the
+    latest run (moved to 已移除的单位/<date>/, nothing deleted); a run over part of the district moves nothing."""
+    root = tmp_path / "district"
+    (root / "乡镇").mkdir(parents=True)
+    write_workbook(root / "甲.xlsx", _unit(minimal_data, "甲单位"))
+    write_workbook(root / "乡镇" / "乙.xlsx", _unit(minimal_data, "乙单位"))
+    out = tmp_path / "out"
+    run_batch([root], out, jobs=1)
+    run_batch([root / "乡镇"], out, jobs=1)  # part of the district: 甲 still exists, its report stays
+    assert (out / "甲").is_dir()
+    (root / "甲.xlsx").rename(root / "甲-更正.xlsx")
+    result = run_batch([root], out, jobs=1)
+    assert sorted(r["relative"] for r in result.results) == ["乡镇/乙.xlsx", "甲-更正.xlsx"]
+    assert not (out / "甲").exists()
+    (moved,) = (out / batch.REMOVED).iterdir()
+    assert list((moved / "甲").glob("*.docx"))
+    assert "甲.xlsx" not in json.loads((out / "manifest.json").read_text("utf-8"))["units"]
+    again = run_batch([root], out, jobs=1)  # the moved folder is not found as input, nor moved again
+    assert again.skipped == 2 and len(list((out / batch.REMOVED).rglob("*.docx"))) == 1

@@ -53,7 +53,11 @@ def test_each_unit_sample_is_clean(name):
 def test_consolidated_workbook_is_clean_and_sums_by_hand(department):
     """The consolidated workbook reads back as an ordinary workbook, clean, with the hand-checked sums."""
     acc, findings = load(department.workbook)
-    assert [f.line() for f in findings if f.severity in ("错误", "警告")] == []
+    # without last year's workbooks the prior 总计 holds last year's internal flows: left blank, not compared
+    assert [f.line() for f in findings if f.severity in ("错误", "警告")] == [
+        "[PRIOR-MISSING] 警告 上年数!B4：未填写上年“收入支出总计”，报告中不作同比比较"]
+    assert department.outcome.findings[0].rule == "DEPT-PRIOR"
+    assert not [f for f in department.outcome.findings if f.rule == "PRIOR-MISSING"]
     t01, t02, t03 = acc.tables["t01"], acc.tables["t02"], acc.tables["t03"]
     # 870 + 210 + 120 received, less the 60 补助 and the 10 上缴 inside the 部门
     assert t01.income_bottom["year_total"] == D("1130")
@@ -221,3 +225,221 @@ def test_district_batch_generates_units_and_the_department_once_more(tmp_path):
     assert regenerated == {f"{build_samples.DEPARTMENT_FOLDER}/{CENTER}", dept_key}
     dept = next(r for r in again.results if r["relative"] == dept_key)
     assert ["unit.staff_actual", "57", "56"] in dept["changes"]["figures"]
+
+
+# ------------------------------------------------------------------ issue 19: a 部门 that cannot miscount
+
+from generator.consolidate import prior_year, read_members, trace_findings  # noqa: E402
+from generator.errors import WorkbookError  # noqa: E402
+from generator.findings import Finding  # noqa: E402
+from generator.previous import PreviousIndex  # noqa: E402
+
+
+@pytest.mark.parametrize("name, change", [
+    ("副本.xlsx", lambda d: d["unit"].update(code=None)),  # a copy, 单位编码 blank: the same 单位名称
+    ("救助站（1）.xlsx", lambda d: d["unit"].update(name="示范区救助管理站（二）")),  # same code, renamed
+    ("救助站 copy.XLSX", lambda d: d["unit"].update(code=None, name=" 示范区救助管理站")),  # spaces, another case
+    ("救助站.bak", lambda d: d["unit"].update(code="")),  # a renamed workbook, read by its content
+])
+def test_the_same_unit_twice_in_a_department_is_refused_naming_both_files(tmp_path, name, change):
+    """Two workbooks of one unit (same 单位编码, or same 单位名称 where one has none) are never consolidated
+    twice: the 部门 is refused with both file names, and nothing is written."""
+    folder = build(tmp_path / "dept")
+    copy = build_samples.rescue_station()
+    change(copy)
+    write_workbook(folder / name, copy)
+    with pytest.raises(WorkbookError) as exc:
+        generate_department(folder, tmp_path / "out" / "x")
+    message = str(exc.value)
+    assert STATION in message and name in message and "同一个单位" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_units_with_different_codes_and_one_name_are_two_units(tmp_path):
+    """Two different 单位编码 are two units, whatever their names (the repeat rule does not merge them)."""
+    from generator.inputs import repeats
+
+    assert repeats([("A1", "某单位"), ("A2", "某单位")]) == []
+    assert [(r.first, r.second) for r in repeats([("A1", "某单位"), (None, "某单位"), ("", "某 单位")])] == [(0, 1), (0, 2)]
+    assert [r.how for r in repeats([("A1", "甲"), ("A1", "乙")])] == ["单位编码 A1"]
+
+
+@pytest.mark.parametrize("name", ["救助站.XLSX", "救助站.xlsm", "救助站.xls", "救助站"])
+def test_workbooks_named_any_way_are_consolidated(tmp_path, name):
+    """A unit saved as .XLSX, .xlsm or under another name is a unit of its 部门 (the batch's rule), never
+    left out of the sums without a word; lock files and other files are not units, and are listed."""
+    folder = build(tmp_path / "dept")
+    (folder / STATION).rename(folder / name)
+    (folder / "~$救助站.xlsx").write_bytes(b"lock")
+    (folder / "说明.txt").write_text("附件", "utf-8")
+    cons = consolidate(folder)
+    assert [m.path.name for m in cons.members] == [OFFICE, name, CENTER]
+    assert cons.cells[("t01", "income_bottom", "year_total", "")] == D("1130")
+    assert sorted(n for n, _ in cons.skipped) == ["~$救助站.xlsx", "说明.txt"]
+
+
+def test_link_to_a_unit_of_the_same_folder_is_one_unit(tmp_path):
+    """A link inside the 部门 folder to one of its workbooks is the same file: consolidated once."""
+    folder = build(tmp_path / "dept")
+    (folder / "快捷方式.xlsx").symlink_to(folder / STATION)
+    cons = consolidate(folder)
+    assert len(cons.members) == 3 and cons.cells[("t01", "income_bottom", "year_total", "")] == D("1130")
+
+
+def test_units_of_another_layout_are_refused_naming_each_and_its_cell(tmp_path):
+    """A 上海2024 unit in a 四川2024 部门: not summed into tables it does not have, and not a finding at a
+    cell of the generated workbook: each unit, its file, its 报告格式 and the cell where it is chosen."""
+    station = build_samples.rescue_station()
+    station["unit"]["profile"] = "上海2024（9张附表）"
+    folder = build(tmp_path / "dept", **{STATION: station})
+    with pytest.raises(WorkbookError) as exc:
+        consolidate(folder)
+    message = str(exc.value)
+    assert "报告格式不一致" in message
+    assert f"示范区救助管理站（{STATION}，单位信息!B20）为 上海2024（9张附表）" in message
+    assert f"示范区民政局（{OFFICE}，单位信息!B20）为 四川2024（13张附表）" in message
+
+
+def test_same_project_name_in_two_units_is_ordinary(tmp_path):
+    """Units each running “信息化运维” (the 本级 too) is no error: the 部门 lists each, named with its unit."""
+    office, station, center = (build_samples.civil_affairs_office(), build_samples.rescue_station(),
+                               build_samples.marriage_center())
+    for data in (office, station, center):
+        data["performance"][1]["name"] = "信息化运维"
+    folder = build(tmp_path / "dept", **{OFFICE: office, STATION: station, CENTER: center})
+    done = generate_department(folder, tmp_path / "out" / "x")
+    assert not [f for f in done.outcome.findings if f.severity == "错误"]
+    names = [r["name"] for r in done.consolidation.data["performance"]]
+    assert {"信息化运维（示范区民政局）", "信息化运维（示范区救助管理站）", "信息化运维（示范区婚姻登记服务中心）"} <= set(names)
+
+
+def test_an_error_of_the_consolidated_workbook_names_the_unit_and_its_cell(tmp_path, monkeypatch):
+    """When the consolidated workbook's check stops the 部门, the 错误 points at the unit's own cell, not at
+    the workbook the program generated."""
+    from generator import pipeline
+
+    real = pipeline.check
+
+    def check(acc, settings=None):
+        found = real(acc, settings)
+        if "纳入示范区民政局" in (acc.unit.get("structure") or ""):  # the consolidated workbook only
+            row = next(r for r in acc.performance if r["name"] == "流浪乞讨人员救助")
+            found.append(Finding("TEST", "错误", row["_refs"]["score"], "得分超出分值"))
+        return found
+
+    monkeypatch.setattr(pipeline, "check", check)
+    with pytest.raises(Exception) as exc:
+        generate_department(build(tmp_path / "dept"), tmp_path / "out" / "x")
+    (f,) = [f for f in exc.value.findings if f.rule == "TEST"]
+    assert f.ref.startswith(f"{STATION} 绩效管理!") and f.message == "“示范区救助管理站”：得分超出分值"
+
+
+def _members(tmp_path, previous=None, **changed):
+    return read_members(build(tmp_path / "dept", **changed), previous)
+
+
+def test_prior_year_without_last_years_flows_is_not_compared(tmp_path):
+    """2024 has its 70万元 of internal flows removed; the sum of the units' 上年数 still holds last year's:
+    the 部门 does not compare 总计, 本年收入合计, 本年支出合计 on two bases, and says why (a 提示)."""
+    members = _members(tmp_path)
+    prior, notes = prior_year(members)
+    assert prior["total"] is None and prior["income_year"] is None and prior["expense_year"] is None
+    assert prior["gpb_expense"] == D("780") + D("145") + D("86")  # no flow in it: compared
+    assert prior["running_costs"] == D("63")  # the 行政单位's only, as this year's 机关运行经费
+    (note,) = notes
+    assert note.rule == "DEPT-PRIOR" and "上年的部门内部往来" in note.message and "收入支出总计" in note.message
+
+
+def _last_year(data: dict, year: int = 2023) -> dict:
+    data["unit"]["year"] = year
+    data["prior"] = {}
+    return data
+
+
+def test_prior_year_from_last_years_workbooks_has_its_flows_removed(tmp_path):
+    """With last year's workbooks (--previous), the units' 上年数 come from them, as in their own reports,
+    and the 部门's prior 总计 has last year's internal flows removed: one basis for both years."""
+    last = tmp_path / "last"
+    last.mkdir()
+    for name, make in UNITS.items():
+        write_workbook(last / name, _last_year(make()))
+    blank = {name: (lambda make: (lambda: {**make(), "prior": {}}))(make)() for name, make in UNITS.items()}
+    folder = build(tmp_path / "dept", **blank)
+    index = PreviousIndex(sorted(last.iterdir()))
+    done = generate_department(folder, tmp_path / "out" / "x", previous=index)
+    prior = done.consolidation.data["prior"]
+    # last year as this year: 870 + 210 + 120 less the 60 补助 and the 10 上缴
+    assert prior["total"] == D("1130") and prior["income_year"] == D("1130") and prior["expense_year"] == D("1120")
+    assert not [f for f in done.outcome.findings if f.rule == "DEPT-PRIOR"]
+    text = "\n".join(docx_figures.read(done.outcome.written.report)[0])
+    assert "与2023年相比，收入、支出总计持平" in text
+
+
+@pytest.mark.parametrize("key", ["total", "gpb_expense", "sg_abroad"])
+def test_a_unit_without_a_prior_figure_makes_the_department_say_so(tmp_path, key):
+    """One unit leaves a 上年数 blank: the 部门 never compares with the others' sum; a 警告 names that unit,
+    its file and its cell."""
+    station = build_samples.rescue_station()
+    station["prior"].pop(key, None)
+    if key == "sg_abroad":
+        station["prior"].pop("sg_total", None)
+    members = _members(tmp_path, **{STATION: station})
+    prior, notes = prior_year(members)
+    assert prior[key] is None
+    (note,) = [n for n in notes if n.severity == "警告"]
+    assert note.ref.startswith(f"{STATION} 上年数!") and "“示范区救助管理站”" in note.message
+
+
+def test_findings_of_the_consolidated_workbook_name_the_units_cells(department):
+    """A finding at a cell of the generated workbook is pointed at the units' own cells: a row of a list at
+    the unit that wrote it, a sum at every unit's cell that went into it."""
+    cons, acc = department.consolidation, department.outcome.accounts
+    station_row = next(r for r in acc.performance if r["name"] == "流浪乞讨人员救助")
+    f = Finding("TEST", "警告", station_row["_refs"]["score"], "得分有误")
+    (traced,) = trace_findings(cons, acc, [f], department.workbook.name)
+    own = next(r for r in cons.members[1].accounts.performance if r["name"] == "流浪乞讨人员救助")
+    assert traced.ref == f"{STATION} {own['_refs']['score']}" and traced.message == "“示范区救助管理站”：得分有误"
+    line = acc.tables["t03"].line("2082002")
+    (summed,) = trace_findings(cons, acc, [Finding("TEST", "警告", line.refs["basic"], "数字有误")], "x.xlsx")
+    assert "“示范区民政局”" in summed.message and "“示范区救助管理站”" in summed.message
+    assert not summed.ref.startswith("x.xlsx")
+    budget = next(r for r in acc.budget if r["code"] == "2080505")  # 预算数 summed by code
+    (row,) = trace_findings(cons, acc, [Finding("TEST", "警告", budget["_refs"]["initial"], "预算数有误")], "x.xlsx")
+    holders = [m.name for m in cons.members if any(r.get("code") == "2080505" for r in m.accounts.budget)]
+    assert len(holders) > 1 and all(f"“{name}”预算数!" in row.message for name in holders)
+
+
+@pytest.mark.parametrize("where", ["parent", "folder", "inside"])
+def test_department_never_writes_into_its_own_folder(tmp_path, where):
+    """`generate 部门 F -o <parent of F>` (or F, or below F) would put the consolidated workbook among the
+    units (the next run then finds two 本级): refused, nothing written there."""
+    folder = tmp_path / "示范区民政局（部门）"
+    shutil.copytree(FOLDER, folder)
+    out = {"parent": tmp_path, "folder": folder, "inside": folder / "输出"}[where]
+    res = CliRunner().invoke(main, ["部门", str(folder), "-o", str(out)])
+    assert res.exit_code == 1 and "部门文件夹" in res.output and "之内" in res.output
+    assert sorted(p.name for p in folder.iterdir()) == sorted(UNITS)
+
+
+def test_renamed_department_leaves_no_superseded_files(tmp_path):
+    """After the 部门 is renamed, its folder holds the new consolidated workbook and report only."""
+    folder = build(tmp_path / "dept")
+    out = tmp_path / "out" / "部门"
+    generate_department(folder, out)
+    office = build_samples.civil_affairs_office()
+    office["unit"]["name"] = "示范区民政局（更名）"
+    write_workbook(folder / OFFICE, office)
+    done = generate_department(folder, out)
+    left = sorted(p.name for p in out.iterdir() if p.is_file())
+    assert left == sorted(p.name for p in [done.workbook, done.outcome.written.report, done.outcome.written.data])
+    assert sorted((out / "图表").iterdir()) == sorted(done.outcome.written.charts)
+
+
+def test_consolidated_workbook_copied_among_the_units_is_not_a_unit(department, tmp_path):
+    """The program's own consolidated workbook put back into the 部门 folder (whatever its name) is not read
+    as a second 本级: it is listed as not processed, and the 部门 is the same."""
+    folder = build(tmp_path / "dept")
+    shutil.copy(department.workbook, folder / "本级-新.xlsx")
+    cons = consolidate(folder)
+    assert len(cons.members) == 3 and cons.cells[("t01", "income_bottom", "year_total", "")] == D("1130")
+    assert [n for n, why in cons.skipped if "程序生成的部门汇总工作簿" in why] == ["本级-新.xlsx"]

@@ -64,11 +64,33 @@ def member(path: Path, name: str) -> bytes:
 
 
 def sheet_xml(rows: int = 1, dimension: str | None = None, cell: str = "A{r}", cells_per_row: int = 1) -> bytes:
+    """A sheet of `rows` rows of `cells_per_row` cells; `cell` is each one's reference ("" for none:
+    the cell then stands right of the one before it)."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{cell.format(r=r, c=c)}"><v>1</v></c>' for c in range(cells_per_row))
+    ref = (lambda r, c: f' r="{cell.format(r=r, c=c)}"') if cell else (lambda r, c: "")
+    body = "".join(f'<row r="{r}">' + "".join(f"<c{ref(r, c)}><v>1</v></c>" for c in range(cells_per_row))
                    + "</row>" for r in range(1, rows + 1))
     return (f'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dim}'
             f"<sheetData>{body}</sheetData></worksheet>").encode()
+
+
+def add_sheets(path: Path, sheets: dict[str, bytes], state: str | None = None) -> Path:
+    """The workbook with more sheets (title → sheet XML), listed in workbook.xml as Excel lists them
+    (`state`: "hidden" or "veryHidden" for each)."""
+    r = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    book, rels, types = (member(path, n).decode() for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                                                            "[Content_Types].xml"))
+    parts = {}
+    for i, (title, xml) in enumerate(sheets.items(), start=900):
+        hidden = f' state="{state}"' if state else ""
+        book = book.replace("</sheets>", f'<sheet xmlns:r="{r}" name="{title}" sheetId="{i}"{hidden} r:id="rId{i}"/></sheets>')
+        rels = rels.replace("</Relationships>", f'<Relationship Id="rId{i}" Type="{r}/worksheet" '
+                                                f'Target="worksheets/extra{i}.xml"/></Relationships>')
+        types = types.replace("</Types>", f'<Override PartName="/xl/worksheets/extra{i}.xml" ContentType='
+                                          '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        parts[f"xl/worksheets/extra{i}.xml"] = xml
+    return rewrite(path, {"xl/workbook.xml": book.encode(), "xl/_rels/workbook.xml.rels": rels.encode(),
+                          "[Content_Types].xml": types.encode()} | parts)
 
 
 # Each case: (id, how to break the good workbook at `p` → the broken file's path, words the sentence must hold)
@@ -94,14 +116,15 @@ BROKEN = [
     ("part-unpacks-huge", lambda p: rewrite(p, {"xl/media/image1.bin": b"\0" * (17 * 1024 * 1024)}), "16 MB 的上限"),
     ("parts-unpack-huge-together", lambda p: rewrite(p, {f"xl/media/image{i}.bin": b"\0" * (15 * 1024 * 1024)
                                                          for i in range(5)}), "64 MB 的上限"),
-    ("extra-sheet-many-rows", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(rows=10_001)}), "10000 行的上限"),
-    ("dimension-whole-sheet", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(dimension="A1:XFD1048576")}),
-     "使用范围为 A1:XFD1048576"),
-    ("cell-far-right", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(cell="ZZZ{r}")}), "256 列的上限"),
-    ("too-many-cells", lambda p: rewrite(p, {"xl/worksheets/sheet99.xml": sheet_xml(rows=5000, cells_per_row=62,
-                                                                                     cell="A{r}")}), "300000 个的上限"),
-    ("too-many-sheets", lambda p: rewrite(p, {f"xl/worksheets/extra{i}.xml": sheet_xml() for i in range(101)}),
-     "100 张的上限"),
+    ("read-sheet-many-rows", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(rows=10_001)}), "工作表“单位信息”超过了 10000 行的上限"),
+    ("read-sheet-far-right", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(cell="ZZZ{r}")}), "工作表“单位信息”有数据在第 256 列"),
+    ("read-sheet-far-right-without-references", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(cell="", cells_per_row=300)}),
+     "工作表“单位信息”有数据在第 256 列"),
+    ("read-sheet-part-huge", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(rows=1) + b" " * (17 * 1024 * 1024)}),
+     "工作表“单位信息”解压后有 17 MB，超过了 16 MB 的上限"),
+    ("read-sheets-too-many-cells", lambda p: rewrite(p, {UNIT_SHEET: sheet_xml(rows=5000, cells_per_row=62)}),
+     "300000 个的上限"),
+    ("too-many-sheets", lambda p: add_sheets(p, {f"表{i}": sheet_xml() for i in range(101)}), "100 张的上限"),
     ("file-too-big", lambda p: (p.write_bytes(b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024)), p)[1], "20 MB 的上限"),
     ("empty-part", lambda p: rewrite(p, {UNIT_SHEET: b""}), "文件已损坏"),
     ("docx-renamed", lambda p: rewrite(p, {"xl/workbook.xml": None, "word/document.xml": b"<w:document/>"}),
@@ -136,6 +159,7 @@ def test_broken_file_is_one_chinese_sentence(case, good):
     message = str(info.value)
     assert words in message, message
     assert re.search(r"[\u4e00-\u9fff]", message) and "Error" not in message and "Traceback" not in message
+    assert not re.search(r"xl/|\.xml|\.bin|sheet\d", message), message  # a sheet by its title, never a part
 
 
 def test_broken_files_say_the_same_in_cli_batch_and_web(good, tmp_path):
@@ -145,7 +169,7 @@ def test_broken_files_say_the_same_in_cli_batch_and_web(good, tmp_path):
     folder = tmp_path / "区县"
     folder.mkdir()
     chosen = [c for c in BROKEN if c[0] in ("workbook-xml-truncated", "sheet-xml-truncated", "styles-xml-garbage",
-                                             "shared-strings-millions", "extra-sheet-many-rows", "zip-crc-broken")]
+                                             "shared-strings-millions", "read-sheet-many-rows", "zip-crc-broken")]
     expected = {}
     for name, breaks, _ in chosen:
         path = folder / f"{name}.xlsx"
@@ -171,6 +195,65 @@ def test_broken_files_say_the_same_in_cli_batch_and_web(good, tmp_path):
     assert {u.display: u.message for u in job.units} == expected
 
 
+# ---------------------------------------------------------------- sheets the report does not read
+
+# Each case: a sheet no report reads, beyond one limit (or several), and how the 提示 says it
+UNREAD = [
+    ("many-rows", lambda: sheet_xml(rows=10_001), "超过了 10000 行的上限"),
+    ("far-right", lambda: sheet_xml(cell="ZZZ{r}"), "有数据在第 256 列（IV 列）之外"),
+    ("far-right-without-references", lambda: sheet_xml(rows=3, cell="", cells_per_row=257), "有数据在第 256 列（IV 列）之外"),
+    ("part-huge", lambda: sheet_xml(rows=1) + b" " * (17 * 1024 * 1024), "解压后有 17 MB，超过了 16 MB 的上限"),
+    ("cells-beyond-the-total", lambda: sheet_xml(rows=5000, cells_per_row=61), "使全部工作表的单元格超过了 300000 个的上限"),
+]
+
+
+@pytest.mark.parametrize("state", [None, "hidden", "veryHidden"])
+@pytest.mark.parametrize("case", UNREAD, ids=[c[0] for c in UNREAD])
+def test_sheet_the_report_does_not_read_is_skipped_not_refused(case, state, good, tmp_path):
+    """An oversized sheet no report reads (visible or hidden): the workbook is read, with a 提示
+    naming the sheet, and `check --report` still writes the check workbook (that sheet empty)."""
+    _, xml, words = case
+    add_sheets(good, {"草稿": xml()}, state)
+    acc, findings = load(good)
+    [hint] = [f for f in findings if f.rule == "READ-SKIPPED"]
+    assert hint.severity == "提示" and hint.ref == "草稿" and words in hint.message and "已跳过" in hint.message
+    assert not [f for f in findings if f.severity == "错误"] and acc.unit["name"] == "测试单位"
+    res = CliRunner().invoke(main, ["check", str(good), "--report", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    marked = load_workbook(next((tmp_path / "out").rglob("*.检查结果.xlsx")))
+    assert marked["草稿"].max_row == 1 and marked["单位信息"]["B4"].value == "测试单位"
+
+
+def test_two_unread_sheets_share_the_total_and_only_the_excess_is_skipped(good):
+    """Unread sheets that fit together are read as usual; the one that passes the total bound is the one left out."""
+    add_sheets(good, {"甲": sheet_xml(rows=2000, cells_per_row=100), "乙": sheet_xml(rows=2000, cells_per_row=100)})
+    _, findings = load(good)
+    assert [f.ref for f in findings if f.rule == "READ-SKIPPED"] == ["乙"]
+
+
+def test_dimension_tag_is_not_a_count(good, tmp_path):
+    """Excel and WPS write <dimension ref="A1:XFD1048576"/> for ordinary sheets: read as the data they hold, silently."""
+    for part in (UNIT_SHEET, "xl/worksheets/sheet5.xml"):
+        xml = member(good, part)
+        rewrite(good, {part: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml)})
+    add_sheets(good, {"草稿": sheet_xml(rows=3, dimension="A1:XFD1048576")})
+    assert b"XFD1048576" in member(good, UNIT_SHEET)
+    acc, findings = load(good)
+    assert findings == [] and acc.unit["name"] == "测试单位"
+    res = CliRunner().invoke(main, ["check", str(good), "--report", "-o", str(tmp_path / "out")])
+    assert res.exit_code == 0 and "错误 0 处，警告 0 处，提示 0 处" in res.output, res.output
+
+
+def test_hidden_sheet_the_report_reads_is_said(good):
+    """A sheet of the report hidden in Excel still counts; the clerk is told which one."""
+    text, n = re.subn(r'(name="上年数"[^>]*?)state="visible"', r'\1state="hidden"', member(good, "xl/workbook.xml").decode())
+    assert n == 1
+    rewrite(good, {"xl/workbook.xml": text.encode()})
+    _, findings = load(good)
+    [f] = [f for f in findings if f.rule == "READ-HIDDEN"]
+    assert f.ref == "上年数" and f.severity == "警告" and "是隐藏的" in f.message
+
+
 # ---------------------------------------------------------------- file type by content
 
 @pytest.mark.parametrize("name", ["单位.xls", "单位.csv", "单位", "单位.XLSX"])
@@ -189,6 +272,7 @@ def test_previous_pointing_at_a_broken_file_is_no_traceback(good, tmp_path):
     res = CliRunner().invoke(main, [str(good), "-o", str(tmp_path / "out"), "--previous", str(broken)])
     assert "Traceback" not in res.output and res.exception is None or isinstance(res.exception, SystemExit)
     assert res.exit_code == 0, res.output
+    assert "注意：上年工作簿无法读取，未用其上年数：上年.xlsx：" in res.output
 
 
 # ---------------------------------------------------------------- messages
@@ -207,6 +291,36 @@ def test_messages_name_the_cell_type(minimal_data, make_workbook):
     assert "金额" not in said["READ-COUNT", "单位信息!B14"]
     assert said["READ-TEXT", "单位信息!B4"] == "应填文字，实为逻辑值“TRUE”；请填写文字"
     assert said["UNIT-YEAR", "单位信息!B7"] == "报告年度应在 2000 至 2100 年之间，实为“1900”"
+
+
+@pytest.mark.parametrize("key, value, said", [("name", 12345, "数字“12345”"), ("name", 3.5, "数字“3.5”"),
+                                              ("name", "——", "“——”"), ("short_name", "2024", "“2024”")])
+def test_name_without_a_letter_is_refused_at_its_cell(minimal_data, make_workbook, tmp_path, key, value, said):
+    """A 单位名称 (or 简称) with no letter in it would title the report “123452024年度单位决算说明”: a READ-TEXT
+    错误 at its cell, said once; no report, not even with --force."""
+    minimal_data["unit"][key] = value
+    path = make_workbook(minimal_data)
+    _, findings = load(path)
+    errors = [f for f in findings if f.severity == "错误"]
+    assert len(errors) == 1 and errors[0].rule == "READ-TEXT" and errors[0].ref.startswith("单位信息!B"), errors
+    assert said in errors[0].message and "名称" in errors[0].message
+    for force in ([], ["--force"]):
+        res = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out"), *force])
+        if key == "name":
+            assert res.exit_code == 1 and said in res.output and not list(tmp_path.rglob("*.docx")), res.output
+        else:  # the 简称 is left out (the full name serves): --force writes the report
+            assert res.exit_code == (0 if force else 1) and said in res.output, res.output
+
+
+def test_project_name_without_a_letter_is_refused_at_its_cell(minimal_data, make_workbook):
+    """The same for a 项目名称 (it heads the 专项 report and the 绩效 tables)."""
+    from test_selfeval import selfeval_data
+
+    data = selfeval_data(minimal_data)
+    data["projects"][0]["name"] = 2024
+    _, findings = load(make_workbook(data))
+    [f] = [f for f in findings if f.rule == "READ-TEXT"]
+    assert f.ref.startswith("项目绩效自评!") and "“项目名称”应填名称（文字），实为数字“2024”" in f.message
 
 
 def test_full_width_code_is_read_as_digits(minimal_data, make_workbook):
@@ -491,28 +605,36 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
-def test_workers_die_with_the_batch(good, tmp_path, sig):
-    """SIGKILL or SIGTERM of a batch's main process: its workers are gone within seconds."""
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "Ctrl+C"])
+def test_workers_die_with_the_batch_quietly(good, tmp_path, how):
+    """SIGKILL or SIGTERM of a batch's main process, or Ctrl+C in its terminal (SIGINT to every
+    process of the group): its workers are gone within seconds, without a word (they printed
+    "Process ForkProcess-1: Traceback … KeyboardInterrupt")."""
     folder = tmp_path / "区县"
     folder.mkdir()
     for i in range(6):
         shutil.copy(ANJU, folder / f"单位{i}.xlsx")
     code = (f"from generator.batch import run_batch; run_batch([{str(folder)!r}], {str(tmp_path / 'out')!r}, jobs=2)")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=os.environ | {"PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     workers: set[int] = set()
     try:
-        end = time.monotonic() + 60
-        while len(_children(proc.pid)) < 2 and time.monotonic() < end and proc.poll() is None:
-            time.sleep(0.05)
+        end = time.monotonic() + 90
+        while (len(_children(proc.pid)) < 2 or not list((tmp_path / "out").glob("单位*"))) and time.monotonic() < end \
+                and proc.poll() is None:
+            time.sleep(0.05)  # until the workers are at work (a unit's folder was made)
         workers = _children(proc.pid)
         assert len(workers) >= 2, "the batch did not start its workers"
-        os.kill(proc.pid, sig)
-        proc.wait(30)
+        if how == "Ctrl+C":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, getattr(signal, how))
+        _, err = proc.communicate(timeout=60)  # until every process holding the pipes has ended
         end = time.monotonic() + 10
         while any(_alive(w) for w in workers) and time.monotonic() < end:
             time.sleep(0.1)
         assert not [w for w in workers if _alive(w)], "workers outlived their parent"
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -819,3 +941,216 @@ def test_web_accepts_workbooks_whatever_the_case_of_the_suffix(app, good, name):
     (sess,) = app.extensions["juesuan"].sessions.values()
     (job,) = sess.jobs.values()
     assert [u.display for u in job.units] == [name] and job.units[0].status == "成功"
+
+
+# ------------------------------------------------------------------ issue 19: totals over several workbooks
+
+def test_links_inside_a_district_never_count_a_unit_twice(good, tmp_path):
+    """A link to a workbook of the same tree, a linked folder, and a copy of the unit under another name:
+    one report per file the link points to, and the 全区合计 adds the unit once, naming the copy."""
+    folder = tmp_path / "区县"
+    (folder / "乡镇").mkdir(parents=True)
+    shutil.copy(good, folder / "单位.xlsx")
+    (folder / "链接.xlsx").symlink_to(folder / "单位.xlsx")
+    (folder / "乡镇" / "链接的文件夹").symlink_to(folder, target_is_directory=True)
+    shutil.copy(good, folder / "乡镇" / "单位-副本.xlsx")
+    out = tmp_path / "out"
+    result = run_batch([folder], out, jobs=1)
+    assert result.ok
+    assert sorted(r["relative"] for r in result.results) == ["乡镇/单位-副本.xlsx", "单位.xlsx"]
+    copy = next(r for r in result.results if r["relative"] == "乡镇/单位-副本.xlsx")
+    assert copy["status"] == "警告" and "与“单位.xlsx”是同一个单位" in copy["message"]
+    total = list(load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(values_only=True))[-1]
+    assert total[3] == "1个单位"
+
+
+def test_the_sample_district_counts_each_unit_once_and_one_year(tmp_path):
+    """`generate sample_inputs/`: the three 2020 workbooks of one unit are each a 警告 naming why, none is added
+    to the 2024 全区合计, which states how many units it adds."""
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, [str(SAMPLES), "-o", str(out), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("报告年度为 2020 年，不是本次汇总的 2024 年") == 3
+    assert "是同一个单位（单位名称“资阳市雁江区社会保险事业管理局”）" in res.output
+    rows = list(load_workbook(out / "汇总.xlsx")["汇总"].iter_rows(min_row=2, values_only=True))
+    total = rows[-1]
+    counted = [r for r in rows[:-1] if not r[8] or "不计入全区合计" not in r[8] and "未计入" not in r[8]]
+    assert total[3] == f"{len(counted)}个单位" == "7个单位"
+    assert total[9] == pytest.approx(sum(r[9] for r in counted))
+
+
+def test_output_folder_around_the_input_folder_writes_nothing_into_it(good, tmp_path):
+    """`generate 区县 -o <the folder around 区县>` with a workbook named 区县.xlsx: the workbooks are found (not
+    "没有找到"), and no report lands in the input folder (its folder name would be the input folder's)."""
+    folder = tmp_path / "区县"
+    (folder / "乡镇").mkdir(parents=True)
+    shutil.copy(good, folder / "区县.xlsx")
+    shutil.copy(good, folder / "乡镇" / "乡镇.xlsx")
+    res = CliRunner().invoke(main, [str(folder), "-o", str(tmp_path), "--jobs", "1"])
+    assert res.exit_code == 0, res.output
+    assert "共 2 个单位：生成 2 个" in res.output
+    assert sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) == ["乡镇", "乡镇/乡镇.xlsx", "区县.xlsx"]
+    assert len(list(tmp_path.rglob("*.docx"))) == 2
+
+
+def test_a_department_folder_given_itself_is_consolidated(tmp_path):
+    """`generate X（部门）/` is the 部门 (its 本级 as “…本级” 单位决算, the 部门 consolidated: 1130.00), never
+    the 本级 alone published as the 部门决算说明 (870.00); one workbook of it run alone says so."""
+    folder = tmp_path / "示范区民政局（部门）"
+    shutil.copytree(SAMPLES / "示范区民政局（部门）", folder)
+    out = tmp_path / "out"
+    result = run_batch([folder], out, jobs=1)
+    assert result.ok
+    dept = next(r for r in result.results if r.get("level") == "部门")
+    assert dept["figures"]["收入总计"] == "1130"
+    reports = sorted(p.name for p in out.rglob("*部门决算说明.docx"))
+    assert reports == ["示范区民政局2024年度部门决算说明.docx"]
+    office = next(folder.glob("*本级*"))
+    res = CliRunner().invoke(main, [str(office), "-o", str(tmp_path / "one")])
+    assert res.exit_code == 0 and "本报告只含它自己的数字" in res.output and "generate 部门" in res.output
+
+
+# ---------------------------------------------------------------- batch state and special files
+
+MANIFESTS = {
+    "a-list": "[1, 2, 3]",
+    "a-string": '"units"',
+    "null": "null",
+    "units-a-list": '{"units": []}',
+    "entry-a-number": '{"units": {"甲.xlsx": 5}}',
+    "result-without-status": '{"units": {"甲.xlsx": {"stamp": {}, "result": {"relative": "甲.xlsx"}}}}',
+    "files-not-a-list": '{"units": {"甲.xlsx": {"stamp": {}, "result": {"status": "成功", "relative": "甲.xlsx", "files": 7}}}}',
+    "figure-not-a-number": '{"units": {"甲.xlsx": {"stamp": {}, "result": {"status": "成功", "relative": "甲.xlsx", '
+                           '"files": [], "figures": {"收入总计": "abc"}}}}}',
+    "findings-of-another-shape": '{"units": {"甲.xlsx": {"stamp": {}, "result": {"status": "成功", "relative": "甲.xlsx", '
+                                 '"files": [], "findings": [1]}}}}',
+    "previous-a-list": '{"units": {}, "previous": [1]}',
+    "not-json": '{"units": {',
+}
+
+
+@pytest.mark.parametrize("text", MANIFESTS.values(), ids=MANIFESTS.keys())
+def test_manifest_of_another_shape_is_set_aside_and_rebuilt(good, tmp_path, text):
+    """A manifest.json this program did not write (valid JSON of another shape, or none): one sentence,
+    the file kept under another name, every unit generated, and the next run is an ordinary re-run."""
+    folder, out = tmp_path / "区县", tmp_path / "out"
+    folder.mkdir()
+    shutil.copy(good, folder / "甲.xlsx")
+    out.mkdir()
+    (out / "manifest.json").write_text(text, "utf-8")
+    (out / "manifest.journal").write_text('[1]\n{"key": 5, "entry": {}}\n{"key": "甲.xlsx", "entry": [2]}\n', "utf-8")
+    first = run_batch([folder], out, jobs=1)
+    [note] = first.notes
+    assert "“manifest.json”不是本程序写出的格式" in note and "manifest.json.bad" in note
+    assert (out / "manifest.json.bad").read_text("utf-8") == text
+    assert first.ok and first.skipped == 0 and [r["status"] for r in first.results] == ["成功"]
+    again = run_batch([folder], out, jobs=1)
+    assert again.notes == [] and again.skipped == 1
+
+
+def test_cli_says_the_manifest_was_set_aside(good, tmp_path):
+    folder, out = tmp_path / "区县", tmp_path / "out"
+    folder.mkdir()
+    shutil.copy(good, folder / "甲.xlsx")
+    out.mkdir()
+    (out / "manifest.json").write_text('{"units": []}', "utf-8")
+    res = CliRunner().invoke(main, [str(folder), "-o", str(out)])
+    assert res.exit_code == 0 and "注意：输出文件夹中的“manifest.json”不是本程序写出的格式" in res.output, res.output
+
+
+def _special_files(folder: Path) -> dict[str, str]:
+    """A link to nothing, a link loop and a FIFO, each named like a workbook; name → the reason listed."""
+    os.symlink(folder / "不存在.xlsx", folder / "断开的链接.xlsx")
+    os.symlink(folder / "环.xlsx", folder / "环.xlsx")
+    os.mkfifo(folder / "管道.xlsx")
+    return {"断开的链接.xlsx": "链接指向的文件不存在", "环.xlsx": "链接指向的文件不存在",
+            "管道.xlsx": "不是普通文件（命名管道、设备等），未打开"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX's")
+def test_links_to_nothing_and_fifos_in_a_folder_are_listed_not_opened(good, tmp_path):
+    """Inside an input folder (and its sub-folders): listed as not processed with the reason, in the
+    summary too; a link to a workbook is processed like the workbook."""
+    folder = tmp_path / "区县"
+    (folder / "乡镇").mkdir(parents=True)
+    shutil.copy(good, folder / "甲.xlsx")
+    os.symlink(folder / "甲.xlsx", folder / "乡镇" / "链接.xlsx")
+    expected = _special_files(folder / "乡镇")
+    result = run_batch([folder], tmp_path / "out", jobs=1)
+    assert [r["status"] for r in result.results] == ["成功"]  # the link and its workbook: one unit
+    assert dict(result.not_processed) == {f"乡镇/{k}": v for k, v in expected.items()}
+    listed = load_workbook(tmp_path / "out" / "汇总.xlsx")["未处理的文件"]
+    assert {(r[0], r[1]) for r in listed.iter_rows(min_row=2, values_only=True)} == {(f"乡镇/{k}", v) for k, v in expected.items()}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX's")
+def test_fifo_or_device_named_as_a_workbook_is_refused_before_it_is_opened(good, tmp_path):
+    """`generate check`, `generate`, a batch given the file and `generate 部门`: a sentence naming the
+    file at once (opening a FIFO used to wait for ever)."""
+    folder = tmp_path / "区县"
+    folder.mkdir()
+    os.mkfifo(folder / "x.xlsx")
+    dept = tmp_path / "民政局（部门）"
+    dept.mkdir()
+    shutil.copy(good, dept / "本级.xlsx")
+    os.mkfifo(dept / "管道.xlsx")
+    run = [sys.executable, "-c", "from generator.cli import main; main()"]
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    for args, words in ((["check", str(folder / "x.xlsx")], "“x.xlsx”是命名管道（FIFO），不是普通文件"),
+                        ([str(folder / "x.xlsx"), "-o", str(tmp_path / "o1")], "“x.xlsx”是命名管道（FIFO），不是普通文件"),
+                        (["check", "/dev/zero"], "“zero”是设备文件，不是普通文件"),
+                        ([str(folder / "x.xlsx"), str(good), "-o", str(tmp_path / "o2")], "“x.xlsx”是命名管道（FIFO）"),
+                        # in a 部门 folder the FIFO is listed among the files not processed, never opened: the
+                        # 部门 (whose only workbook is a 单位's) answers at once with what it lacks
+                        (["部门", str(dept), "-o", str(tmp_path / "o3")], "应有且只有一份本级工作簿")):
+        proc = subprocess.run(run + args, capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+        assert proc.returncode == 1 and words in proc.stdout + proc.stderr, (args, proc.stdout, proc.stderr)
+        assert "Traceback" not in proc.stderr
+
+
+def test_workbooks_named_as_the_batch_files_get_their_own_folders(good, tmp_path):
+    """“manifest.json.xlsx”, “generate.log.xlsx”, “汇总.xlsx.xlsx”: reports beside, never in place of,
+    the manifest, the log and the summary; the re-run skips them all."""
+    folder, out = tmp_path / "区县", tmp_path / "out"
+    folder.mkdir()
+    names = ["manifest.json.xlsx", "generate.log.xlsx", "汇总.xlsx.xlsx", "Manifest.Journal.xlsx"]
+    for name in names:
+        shutil.copy(good, folder / name)
+    first = run_batch([folder], out, jobs=1)
+    assert first.ok and first.notes == [] and (out / "manifest.json").is_file() and (out / "generate.log").is_file()
+    assert (out / "汇总.xlsx").is_file()
+    folders = {Path(r["out_dir"]).name for r in first.results}
+    assert len(folders) == 4 and not folders & {"manifest.json", "generate.log", "汇总.xlsx", "Manifest.Journal"}
+    again = run_batch([folder], out, jobs=1)
+    assert again.notes == [] and again.skipped == 4
+
+
+def test_web_reads_a_workbook_with_an_oversized_extra_sheet_and_gives_its_check_workbook(app, good):
+    """On the web page too: the report is written, the 提示 names the sheet, and the check workbook downloads."""
+    add_sheets(good, {"草稿": sheet_xml(rows=10_001)})
+    client = app.test_client()
+    job_url = _post(client, [("单位.xlsx", good.read_bytes())], _token(client)).headers["Location"]
+    store = app.extensions["juesuan"]
+    job = next(iter(next(iter(store.sessions.values())).jobs.values()))
+    end = time.monotonic() + 60
+    while job.running and time.monotonic() < end:
+        time.sleep(0.2)
+    [unit] = job.units
+    assert unit.status == "成功" and [f.ref for f in unit.findings if f.rule == "READ-SKIPPED"] == ["草稿"]
+    assert "工作表“草稿”超过了 10000 行的上限" in client.get(job_url).get_data(as_text=True)
+    res = client.get(job_url.rstrip("/") + "/u/0/check")
+    assert res.status_code == 200
+    marked = load_workbook(io.BytesIO(res.data))
+    assert marked["草稿"].max_row == 1 and "READ-SKIPPED" in [c.value for c in marked.worksheets[0]["B"]]
+
+
+def test_unit_named_as_the_department_report_gets_its_own_folder(tmp_path):
+    """A unit saved as “部门汇总.xlsx” in a 部门 folder: its report folder is not the 部门汇总 folder."""
+    dept = tmp_path / "区县" / "示范区民政局（部门）"
+    shutil.copytree(SAMPLES / "示范区民政局（部门）", dept)
+    (dept / "示范区救助管理站-2024年度单位决算.xlsx").rename(dept / "部门汇总.xlsx")
+    result = run_batch([tmp_path / "区县"], tmp_path / "out", jobs=1)
+    folders = {r["relative"]: Path(r["out_dir"]) for r in result.results}
+    unit, department = folders["示范区民政局（部门）/部门汇总.xlsx"], folders["示范区民政局（部门）/（部门汇总）"]
+    assert department.name == "部门汇总" and unit.name.startswith("部门汇总_") and unit.parent == department.parent
+    assert [r["status"] for r in result.results if r["relative"].endswith("（部门汇总）")] != ["错误"]

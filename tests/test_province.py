@@ -258,7 +258,9 @@ def test_summary_content_and_styles(tmp_path):
     assert rows[0][:10] == ("工作簿", "单位名称", "单位编码", "状态", "错误", "警告", "提示", "本次", "说明", "收入总计")
     assert rows[1][:10] == ("a.xlsx", "甲单位", "U1", "成功", 0, 0, 0, "已修订", None, 1313.5)
     assert rows[2][:9] == ("b.xlsx", "=1+1", "U2", "错误", 1, 0, 0, "未生成", "=坏")
-    assert rows[3][0] == "全区合计" and rows[3][3] == "2个单位" and rows[3][9] == 1313.5
+    # the total states how many units it adds: the unit without a report has no figures to add
+    assert rows[3][0] == "全区合计" and rows[3][3] == "1个单位" and rows[3][9] == 1313.5
+    assert rows[3][8] == "计入1个单位之和；1个未生成的单位没有数字"
     assert ws["B3"].data_type == "s" and ws["I3"].data_type == "s"
     assert ws["D2"].fill.fgColor.rgb == "00C6EFCE" and ws["D3"].fill.fgColor.rgb == "00FFC7CE"
     assert ws["J2"].number_format == "#,##0.00" and ws["J4"].font.b and ws["A1"].font.b

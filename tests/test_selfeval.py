@@ -143,6 +143,15 @@ def test_score_above_points_weights_and_missing_figures(minimal_data, make_workb
     assert "“资金到位率”按公式计分，缺少自评评分表中“资金到位率”的实际值（到位资金金额）" in messages
 
 
+def test_negative_points_are_refused_at_their_cell(minimal_data, make_workbook):
+    """分值 −7: an 错误 at that cell (a score of −3 of −7 is no score)."""
+    data = selfeval_data(minimal_data)
+    data["selfeval_scores"] = [r | {"points": D(-7), "score": D(-3)} if r["level3"] == "经济效益" else r
+                               for r in data["selfeval_scores"]]
+    found = [f for f in self_findings(make_workbook(data)) if f.severity == "错误"]
+    assert any(f.rule == "SELF-WEIGHT" and f.ref.startswith("自评评分表!E") and "分值 -7 为负数" in f.message for f in found)
+
+
 def test_unknown_indicator_and_target(minimal_data, make_workbook):
     """A misspelt indicator and a 评价对象 that is not a listed project are named."""
     data = selfeval_data(minimal_data, scores=[{"target": "测试项目", "level3": "资金到位", "score": D(1)},
@@ -218,3 +227,83 @@ def test_selfeval_reports_are_byte_identical_on_regeneration(welfare_out, tmp_pa
 def test_no_selfeval_option_writes_only_the_juesuan(tmp_path):
     outcome = generate(ANJU, tmp_path / "out", selfeval=False)
     assert outcome.written.selfeval == [] and outcome.written.report.exists()
+
+
+# ------------------------------------------------------------------ scores within their bounds
+
+def test_formula_scores_stay_within_zero_and_points_whatever_the_figures():
+    """Every formula of every 评分表, fed rates far below and above any bound: a score in 0 … 分值,
+    and `out_of_range` names each figure that cannot be right."""
+    from generator.selfeval import out_of_range
+
+    for t in templates().values():
+        for s in t.indicators:
+            if not s.formula:
+                continue
+            for rate in (D(-250), D(-5), D(0), D("99.99"), D(100), D(10) ** 6):
+                for value in ((D(-3), D(1)), (D(3), D(1))) if s.formula == "surplus" else (rate, None):
+                    fig = Figure(rate, "x", value=value)
+                    score, _ = apply(s, fig)
+                    assert 0 <= score <= s.points, (t.id, s.level3, rate, score)
+                    negative = any(v < 0 for v in (value if isinstance(value, tuple) else (value,)) if v is not None)
+                    raw_outside = s.formula == "ratio" and rate < 0  # the only rule that scales below 0
+                    assert (out_of_range(s, fig) is not None) == (negative or raw_outside), (s.level3, rate, value)
+
+
+def test_decrease_of_three_public_expenses_is_no_figure_out_of_range():
+    """三公 down from 0.71 to 0: a change of −100%, full points, nothing said (the 安居 sample)."""
+    from generator.selfeval import out_of_range
+
+    s = spec("整体", "“三公经费”变动率")
+    assert out_of_range(s, Figure(D(-100), "x")) is None and apply(s, Figure(D(-100), "x"))[0] == s.points
+
+
+@pytest.mark.parametrize("level3", ["资金到位率", "实际完成率"])  # an amount, a rate
+def test_negative_actual_value_stops_that_report_only(minimal_data, make_workbook, tmp_path, level3):
+    """A negative 实际值 (an amount or a rate): an 错误 at its cell; that 自评 report is not written
+    (it printed −5 of 5), the 决算说明 is, and no score below 0 reaches any sheet."""
+    from generator.selfeval import evaluate_selfeval
+
+    good = generate(make_workbook(selfeval_data(minimal_data)), tmp_path / "out").written.selfeval  # last run's
+    data = selfeval_data(minimal_data)
+    data["selfeval_scores"] = [r | {"value": D(-20)} if r["level3"] == level3 else r for r in data["selfeval_scores"]]
+    path = make_workbook(data)
+    acc, _ = load(path)
+    [f] = [f for f in self_findings(path) if f.severity == "错误"]
+    assert f.rule == "SELF-FIGURE" and f.ref.startswith("自评评分表!G") and "为负数" in f.message and level3 in f.message
+    assert all(0 <= r.score <= r.points for sheet in evaluate_selfeval(acc).sheets() for r in sheet.rows if r.score is not None)
+    outcome = generate(path, tmp_path / "out")
+    assert outcome.written.report.exists() and outcome.written.selfeval == []
+    assert outcome.notes == ["“测试项目”专项绩效自评报告的评分表有错误（见检查结果），未生成；上次生成的"
+                             "“测试单位2024年度专项业务经费专项绩效自评报告.docx”已删除，以免与本次的决算说明混用"]
+    assert not good[0].exists() and list(outcome.written.report.parent.glob("*自评*")) == []
+
+
+@pytest.mark.parametrize("row, key, value, words", [
+    ("经济效益", "score", "五分", "应填数字，实为“五分”"),
+    ("资金到位率", "value", D("1e16"), "过大"),
+    ("社会效益", "points", "七", "应填数字，实为“七”"),
+    ("资金到位率", "value", "二十万", "应填数字，实为“二十万”"),
+])
+def test_unreadable_score_sheet_cell_stops_that_report_only(minimal_data, make_workbook, tmp_path, row, key, value, words):
+    """Text or an absurd number in a cell of 自评评分表: one 错误 at that cell (no second message),
+    the 决算说明 is written as README says, that 自评 report is not; `generate 自评` fails."""
+    data = selfeval_data(minimal_data)
+    data["selfeval_scores"] = [r | {key: value} if r["level3"] == row else r for r in data["selfeval_scores"]]
+    path = make_workbook(data)
+    _, findings = load(path)
+    errors = [f for f in findings if f.severity == "错误"]
+    assert len(errors) == 1 and errors[0].ref.startswith("自评评分表!") and words in errors[0].message, errors
+    outcome = generate(path, tmp_path / "out")
+    assert outcome.written.report.exists() and outcome.written.selfeval == [] and outcome.notes
+    with pytest.raises(CheckFailed):
+        generate(path, tmp_path / "out", only_selfeval=True)
+
+
+def test_unreadable_cell_of_another_project_leaves_this_one_alone(minimal_data, make_workbook, tmp_path):
+    """A bad cell in the rows of a 评价对象 no report is asked for stops no report."""
+    data = selfeval_data(minimal_data, scores=[{"target": "别的项目", "level3": "经济效益", "score": "五分"}])
+    outcome = generate(make_workbook(data), tmp_path / "out")
+    assert outcome.written.report.exists()
+    assert [f.rule for f in outcome.findings if f.severity == "错误"] == ["READ-NUMBER", "SELF-ITEM"]
+    assert [p.name for p in outcome.written.selfeval] == ["测试单位2024年度专项业务经费专项绩效自评报告.docx"]

@@ -435,3 +435,28 @@ def test_serve_on_a_taken_port_says_so(monkeypatch, tmp_path):
     assert res.exit_code == 1
     assert res.output == (f"错误：无法在 127.0.0.1:{port} 启动网页服务：端口可能已被其他程序占用，或地址不是本机的；"
                           "可用 --port 换一个端口\n")
+
+
+def test_department_folder_in_a_zip_is_consolidated_as_on_the_command_line(tmp_path):
+    """A zip holding a “…（部门）” folder: its units are generated and the 部门 consolidated (总计 1130.00,
+    not the 本级's 870.00 as a “部门决算说明”), a unit saved as .XLSX included; the page, 汇总.xlsx and the
+    zip of everything show it under the uploaded names."""
+    app = web.create_app({"WORK_DIR": tmp_path / "web", "JOBS": 1})
+    client = app.test_client()
+    folder = SAMPLES / "示范区民政局（部门）"
+    members = {f"区县/{folder.name}/{p.name}": p.read_bytes() for p in sorted(folder.iterdir())}
+    renamed = next(k for k in members if "救助管理站" in k)
+    members[renamed[:-5] + ".XLSX"] = members.pop(renamed)
+    page = wait_for(client, job_url(upload(client, ("区县.zip", zip_of(members)))))
+    assert "处理完成：成功 4 份，警告 0 份，错误 0 份。" in page, page
+    display = f"区县/{folder.name}/部门汇总"
+    detail = text(client.get(links(page, display)[0]))
+    assert "部门汇总（3个单位，内部往来已抵销；不计入全区合计）" in detail
+    archive = zipfile.ZipFile(io.BytesIO(client.get(links(page, "下载全部报告")[0]).data))
+    report = f"{display}/示范区民政局2024年度部门决算说明.docx"
+    assert report in archive.namelist()
+    text_of = "\n".join(p.text for p in Document(io.BytesIO(archive.read(report))).paragraphs)
+    assert "2024年度收入、支出总计各1130.00万元" in text_of
+    (tmp_path / "汇总.xlsx").write_bytes(client.get(links(page, "汇总.xlsx")[0]).data)
+    names = [r[0] for r in load_workbook(tmp_path / "汇总.xlsx")["汇总"].iter_rows(min_row=2, values_only=True)]
+    assert display in names and any(n.endswith("救助管理站-2024年度单位决算.XLSX") for n in names)
