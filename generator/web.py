@@ -387,7 +387,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     store = Store(root)
     app.config["SECRET_KEY"] = store.secret()
     app.extensions["juesuan"] = store
-    from .batch import DEPARTMENT_SUFFIXES  # the folder rule the batch applies, as the page states it
     from .profiles import profiles
 
     layouts = [(p.id, p.label) for p in profiles()]
