@@ -1153,11 +1153,12 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
     from . import xlsxstream as xs
 
     results = sorted(results, key=lambda r: r["relative"])
-    head = ["工作簿", "单位名称", "单位编码", "状态", "错误", "警告", "提示", "本次", "说明"] + FIGURE_COLUMNS
+    head = ["工作簿", "单位名称", "单位编码", "状态", "错误", "警告", "提示", "本次", "说明"] + [
+        f"{name}（万元）" for name in FIGURE_COLUMNS]  # the unit on every figure's header, printed
     if out_root is not None:
         head.append("报告文件夹")
-    bold_head = dict.fromkeys(range(len(head)), xs.BOLD)
-    with atomic_write(path) as tmp, xs.Book(tmp) as book:
+    bold_head = dict.fromkeys(range(len(head)), xs.HEAD)
+    with atomic_write(path) as tmp, xs.Book(tmp, header="金额单位：万元") as book:
         widths = {col: 14 if col > 9 else (30 if col in (1, 2, 9) else 9) for col in range(1, len(head) + 1)}
         if out_root is not None:
             widths[len(head)] = 40
@@ -1172,7 +1173,8 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
             state = "未变动，跳过" if r.get("skipped") else ("已修订" if has_changes(r.get("changes")) else "已生成")
             if r["status"] == "错误" and not r.get("files"):
                 state = "未生成"
-            row = [r["relative"], r.get("unit", ""), r.get("code", ""), r["status"], counts["错误"], counts["警告"],
+            name = r.get("unit", "") + ("（部门汇总）" if r.get("level") == "部门" and r.get("unit") else "")
+            row = [r["relative"], name, r.get("code", ""), r["status"], counts["错误"], counts["警告"],
                    counts["提示"], state, r.get("message", "")]
             figures = r.get("figures") or {}
             counted = r.get("level") != "部门" and not r.get("not_counted")  # a 部门's units have their own rows
@@ -1184,7 +1186,7 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
                     totals[j] += Decimal(value)
             if out_root is not None:
                 row.append(_relative_folder(r.get("out_dir"), out_root) or None)
-            styles = {3: xs.FILL.get(r["status"], xs.WHITE)}
+            styles = {0: xs.WRAP, 1: xs.WRAP, 3: xs.FILL.get(r["status"], xs.WHITE), 8: xs.WRAP}
             styles.update((k, v) for k, v in money.items() if row[k] is not None)
             ws.row([v if v != "" else None for v in row], styles)
         n_departments = sum(r.get("level") == "部门" for r in results)
@@ -1198,23 +1200,28 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
         ws.row(["全区合计", None, None, f"{n_counted}个单位", None, None, None, None, "；".join(n for n in note if n)]
                + [float(v) for v in totals], {0: xs.BOLD} | dict.fromkeys(range(9, 9 + len(FIGURE_COLUMNS)), xs.BOLD_MONEY))
 
-        issues = book.sheet("问题清单", dict(enumerate((30, 24, 16, 6, 28, 90), start=1)), freeze="A2")
+        from .check import RULES
+
+        issues = book.sheet("问题清单", dict(enumerate((24, 20, 14, 6, 20, 70, 30), start=1)), freeze="A2")
         # a unit that failed without findings (an unreadable file, a crash) is listed with its message; the
         # message of a good result (a 部门's note, a 绩效自评报告 left out) is no 错误
         unreadable = [r for r in results if r["status"] == "错误" and r.get("message") and not r.get("findings")]
         n = sum(len(r.get("findings") or []) for r in results) + len(unreadable)
-        issues.filter = f"A1:F{max(n + 1, 2)}"
-        issues.row(["工作簿", "单位名称", "规则", "级别", "位置", "说明"], dict.fromkeys(range(6), xs.BOLD))
+        issues.filter = f"A1:G{max(n + 1, 2)}"
+        issues.row(["工作簿", "单位名称", "规则", "级别", "位置", "说明", "规则内容"], dict.fromkeys(range(7), xs.HEAD))
+        wrapped = dict.fromkeys(range(7), xs.WRAP)  # top-aligned, the long ones wrapped
         for r in results:
             entries = r.get("findings") or []
             if any(r is u for u in unreadable):
                 entries = [{"rule": "FILE", "severity": ERROR, "ref": r["relative"], "message": r["message"]}]
             for f in entries:
                 issues.row([v if v != "" else None for v in (r["relative"], r.get("unit", ""), f["rule"], f["severity"],
-                                                             f["ref"], f["message"])])
+                                                             f["ref"], f["message"], RULES.get(f["rule"], ""))],
+                           wrapped)
 
         changed = book.sheet("本次修订", dict(enumerate((30, 24, 60, 10, 60), start=1)))
-        changed.row(["工作簿", "单位名称", "变动的数字", "变动的句子", "修订说明"], dict.fromkeys(range(5), xs.BOLD))
+        changed.row(["工作簿", "单位名称", "变动的数字", "变动的句子", "修订说明"], dict.fromkeys(range(5), xs.HEAD))
+        n_changed = 0
         for r in results:
             ch = r.get("changes") or {}
             if has_changes(ch):
@@ -1224,12 +1231,15 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
                                                 + [p[0] for p in ch.get("printed") or []]))
                 doc = next((f for f in r.get("files", []) if f.endswith(CHANGES)), "")
                 changed.row([v if v != "" else None for v in (r["relative"], r.get("unit", ""), names,
-                                                              len(ch["sentences"]), doc)])
+                                                              len(ch["sentences"]), doc)], dict.fromkeys((0, 1, 2, 4), xs.WRAP))
+                n_changed += 1
+        if not n_changed:  # one line, not an empty grid printed over pages
+            changed.row(["本次运行没有内容变化的单位"])
         if not_processed:
             other = book.sheet(NOT_PROCESSED_SHEET, {1: 40, 2: 50})
-            other.row(["文件", "原因"], {0: xs.BOLD, 1: xs.BOLD})
+            other.row(["文件", "原因"], {0: xs.HEAD, 1: xs.HEAD})
             for name, reason in not_processed:
-                other.row([name, reason])
+                other.row([name, reason], {0: xs.WRAP, 1: xs.WRAP})
     return path
 
 

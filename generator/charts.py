@@ -134,7 +134,13 @@ def unsupported_characters(texts: Iterable[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- text wrapping
 
-_TOKEN = re.compile(r"[A-Za-z0-9.,:;%+\-_/()'\"]+|\s+|.", re.S)
+@functools.cache
+def _token() -> re.Pattern:
+    """Label tokens: a budget word (data/label_words.txt, never broken: not "国有资本经营预 / 算"),
+    an ASCII run, a space, or one character."""
+    text = (Path(__file__).resolve().parent / "data" / "label_words.txt").read_text("utf-8")
+    words = sorted({w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)) + r"""|[A-Za-z0-9.,:;%+\-_/()'"]+|\s+|.""", re.S)
 # Characters that must not begin a line (they stay with the previous one).
 _NO_LINE_START = set("，。、；：？！）》」』】〕”’%％·…—,.;:?!)]}")
 
@@ -153,7 +159,7 @@ def _text_width(text: str) -> float:
 def _greedy_lines(para: str, width: float) -> list[str]:
     lines: list[str] = []
     cur = ""
-    for tok in _TOKEN.findall(para):
+    for tok in _token().findall(para):
         if tok.isspace():
             if cur:
                 cur += " "
@@ -183,9 +189,10 @@ def wrap_label(text: str, width: float = WRAP_CHARS) -> str:
     out: list[str] = []
     for para in str(text).split("\n"):
         lines = _greedy_lines(para, width)
-        if len(lines) > 1:  # narrowest width that still needs the same number of lines
+        if len(lines) > 1:  # narrowest width that still needs the same number of lines and breaks no word
+            longest = max((_text_width(t) for t in _token().findall(para) if _text_width(t) <= width), default=1)
             w = width
-            while w > 1 and len(_greedy_lines(para, w - 0.5)) == len(lines):
+            while w - 0.5 >= longest and len(_greedy_lines(para, w - 0.5)) == len(lines):
                 w -= 0.5
             lines = _greedy_lines(para, w)
         out.extend(lines)
@@ -224,6 +231,11 @@ def _check_number(value: float, where: str) -> float:
 # --------------------------------------------------------------------------- bar chart
 
 
+def _label_pt(text: str, size: float = TEXT_PT) -> float:
+    """Printed width of a one-line label in points (digits and Latin about 0.56 em)."""
+    return max((_text_width(line) for line in str(text).split("\n")), default=0.0) * size * 1.02
+
+
 def bar_chart(
     categories: list[str],
     series: list[tuple[str, list[float]]],
@@ -251,88 +263,112 @@ def bar_chart(
             raise ValueError(f"bar_chart: series {name!r} has {len(value_labels[i])} labels for {n} categories")
         values.append([_check_number(v, f"bar_chart: series {name!r}") for v in vals])
 
+    with _style():
+        return _png(_bar_figure(categories, series, values, value_labels))
+
+
+def _bar_figure(categories, series, values, value_labels):
+    """The bar chart's figure (inside `_style()`); separate so a test can measure where its texts are."""
     from matplotlib.ticker import MaxNLocator, ScalarFormatter
 
-    with _style():
-        # Fixed margins: the constrained layout engine costs about half of a bar chart's time,
-        # and these charts always have the same parts (legend on top, at most two label lines).
-        fig = _new_figure()
-        fig.subplots_adjust(left=0.1, right=0.99, top=0.84, bottom=0.2)
-        ax = fig.add_subplot()
+    n, m = len(categories), len(series)
+    # Fixed margins: the constrained layout engine costs about half of a bar chart's time,
+    # and these charts always have the same parts (legend on top, at most two label lines).
+    fig = _new_figure()
+    fig.subplots_adjust(left=0.1, right=0.99, top=0.84, bottom=0.2)
+    ax = fig.add_subplot()
 
-        # Geometry: a group takes 70% of its slot; a lone bar is not allowed to get fat.
-        group = 0.7
-        width = min(group / m, 0.4)
-        offsets = [(j - (m - 1) / 2) * width for j in range(m)]
+    # Geometry: a group takes 70% of its slot; a lone bar is not allowed to get fat.
+    group = 0.7
+    width = min(group / m, 0.4)
+    offsets = [(j - (m - 1) / 2) * width for j in range(m)]
 
-        # Axes width in points (approx.), to size value labels and wrap category labels.
-        axes_pt = FIGSIZE[0] * 72 - 60
-        slots = max(n, 3)
-        slot_pt = axes_pt / slots
-        bar_pt = slot_pt * width
-        longest = max((len(s) for row in value_labels for s in row), default=1) or 1
-        fits = 0.95 * (bar_pt + slot_pt * (1 - group) / 2) / (0.56 * longest)
-        rotate = fits < TEXT_PT  # labels stand upright above their bars rather than shrink
-        value_fs = TEXT_PT
-        tick_fs = TEXT_PT
-        wrap_at = max(4.0, min(WRAP_CHARS, math.floor(slot_pt * 0.92 / tick_fs)))
+    # Axes width in points (approx.), to size value labels and wrap category labels.
+    axes_pt = FIGSIZE[0] * 72 - 60
+    slots = max(n, 3)
+    slot_pt = axes_pt / slots
+    # value labels stand upright above their bars when two neighbours would come closer than
+    # 3 pt side by side (bars of one group sit `width` slots apart, groups further)
+    label_pt = [[_label_pt(s) for s in row] for row in value_labels]
+    pitch = slot_pt * width
+    rotate = any((label_pt[i][k] + label_pt[i + 1][k]) / 2 + 3 > pitch for i in range(m - 1) for k in range(n)) \
+        or any(w + 3 > slot_pt * (1 - group + width) for row in label_pt for w in row) \
+        or any((label_pt[-1][k] + label_pt[0][k + 1]) / 2 + 3 > slot_pt * (1 - group + width)
+               for k in range(n - 1))
+    value_fs = TEXT_PT
+    tick_fs = TEXT_PT
+    wrap_at = max(4.0, min(WRAP_CHARS, math.floor(slot_pt * 0.92 / tick_fs)))
 
-        xs = list(range(n))
-        for i, ((name, _), vals) in enumerate(zip(series, values)):
-            bars = ax.bar(
-                [x + offsets[i] for x in xs],
-                vals,
-                width=width * 0.92,
-                color=PALETTE[i % len(PALETTE)],
-                label=wrap_label(name, 12),
-                zorder=2,
-            )
-            ax.bar_label(
-                bars,
-                labels=[str(s) for s in value_labels[i]],
-                padding=2,
-                fontsize=value_fs,
-                rotation=90 if rotate else 0,
-                color=TEXT_COLOR,
-            )
-
-        ax.set_xticks(xs, [wrap_label(c, wrap_at) for c in categories], fontsize=tick_fs)
-        for tick_label in ax.get_xticklabels():
-            tick_label.set_linespacing(1.35)
-        ax.tick_params(axis="x", length=0, pad=4)
-        ax.tick_params(axis="y", labelsize=TEXT_PT, color=AXIS_COLOR, length=3)
-        pad = max(0.0, (3 - n) / 2)  # one or two categories: keep bars slim and centred
-        ax.set_xlim(-0.5 - pad, n - 0.5 + pad)
-
-        top = max((v for vals in values for v in vals), default=0.0)
-        if top <= 0:
-            ax.set_ylim(0, 1)
-            ax.set_yticks([0])
-        else:
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
-            headroom = 1.6 if rotate else 1.2
-            ax.set_ylim(0, top * headroom)
-        fmt = ScalarFormatter(useOffset=False)
-        fmt.set_scientific(False)
-        ax.yaxis.set_major_formatter(fmt)
-
-        ax.yaxis.grid(True, color=GRID_COLOR, linewidth=0.6, zorder=0)
-        ax.set_axisbelow(True)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        ax.spines["left"].set_color(AXIS_COLOR)
-        ax.spines["bottom"].set_color(AXIS_COLOR)
-
-        fig.legend(
-            loc="outside upper center",
-            ncols=min(m, 6),
-            frameon=False,
-            fontsize=TEXT_PT,
-            handlelength=1.2,
-            handleheight=0.9,
-            columnspacing=1.8,
+    xs = list(range(n))
+    for i, ((name, _), vals) in enumerate(zip(series, values)):
+        bars = ax.bar(
+            [x + offsets[i] for x in xs],
+            vals,
+            width=width * 0.92,
+            color=PALETTE[i % len(PALETTE)],
+            label=wrap_label(name, 12),
+            zorder=2,
         )
-        return _png(fig)
+        for text in ax.bar_label(
+            bars,
+            labels=[str(s) for s in value_labels[i]],
+            padding=3,
+            fontsize=value_fs,
+            rotation=90 if rotate else 0,
+            color=TEXT_COLOR,
+        ):  # clear of the gridlines behind it
+            text.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.8})
+            text.set_zorder(4)
+
+    ax.set_xticks(xs, [wrap_label(c, wrap_at) for c in categories], fontsize=tick_fs)
+    for tick_label in ax.get_xticklabels():
+        tick_label.set_linespacing(1.35)
+    ax.tick_params(axis="x", length=0, pad=4)
+    ax.tick_params(axis="y", labelsize=TEXT_PT, color=AXIS_COLOR, length=3)
+    pad = max(0.0, (3 - n) / 2)  # one or two categories: keep bars slim and centred
+    ax.set_xlim(-0.5 - pad, n - 0.5 + pad)
+
+    top = max((v for vals in values for v in vals), default=0.0)
+    if top <= 0:
+        ax.set_ylim(0, 1)
+        ax.set_yticks([0])
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, min_n_ticks=3))
+        # every value label inside the axes, below the legend, whatever its length: a bar of
+        # height v needs v + label ≤ 97% of the axis, the label taking its share of the height
+        axes_h = FIGSIZE[1] * 72 * (0.84 - 0.2)
+        need = 1.15
+        for i in range(m):
+            for k in range(n):
+                extent = (label_pt[i][k] if rotate else TEXT_PT * 1.2) + 6
+                share = 0.97 - extent / axes_h
+                need = max(need, values[i][k] / top / max(share, 0.15))
+        ax.set_ylim(0, top * need)
+    fmt = ScalarFormatter(useOffset=False)
+    fmt.set_scientific(False)
+    ax.yaxis.set_major_formatter(fmt)
+    # the tick labels of a large amount ("12000000000") inside the picture on the left
+    locs = [v for v in ax.yaxis.get_major_locator()() if v >= 0]
+    tick_pt = max((_label_pt(t) for t in fmt.format_ticks(locs)), default=0.0) if locs else 0.0
+    fig.subplots_adjust(left=max(0.1, (tick_pt + 12) / (FIGSIZE[0] * 72)))
+
+    ax.yaxis.grid(True, color=GRID_COLOR, linewidth=0.6, zorder=0)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.spines["left"].set_color(AXIS_COLOR)
+    ax.spines["bottom"].set_color(AXIS_COLOR)
+
+    fig.legend(
+        loc="outside upper center",
+        ncols=min(m, 6),
+        frameon=False,
+        fontsize=TEXT_PT,
+        handlelength=1.2,
+        handleheight=0.9,
+        columnspacing=1.8,
+    )
+    return fig
 
 
 # --------------------------------------------------------------------------- pie chart

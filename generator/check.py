@@ -19,7 +19,8 @@ from .identities import Identity, Source, blamed_cells, identity_findings
 from .codes import economic_codes
 from .findings import ERROR, HINT, SEVERITY_ORDER, WARNING, Finding
 from .layout import load_layout
-from .money import ZERO, fmt_amount, percent
+from .money import ZERO, fmt_amount, fmt_percent, percent
+from .profiles import of_unit
 from .selfeval import is_selfeval, selfeval_findings
 
 RULES: dict[str, str] = {
@@ -63,7 +64,7 @@ RULES: dict[str, str] = {
     "DEPT-PRIOR": "部门汇总：有单位未填的上年数不汇总、不比较；收入支出总计、本年收入合计和本年支出合计只在上年的内部往来已知（各单位上年的工作簿）时抵销后比较",
     "UNIT-REPEAT": "批量处理：单位编码相同（没有编码时单位名称相同）的两份工作簿是同一单位，全区合计只计一次；两份数字不同时为错误",
     "UNIT-OTHER-YEAR": "批量处理：报告年度不是多数单位的年度的单位不计入全区合计",
-    "REASON-MISSING": "增减变动超过阈值（默认 10% 且 10 万元）时应填写变动原因",
+    "REASON-MISSING": "正文比较的每个合计（收入支出总计、本年收入合计、本年支出合计、财政拨款、“三公”经费及其决算与预算等）增减变动超过阈值（默认 10% 且 10 万元）时应填写变动原因",
     "UNIT-REQUIRED": "单位信息中的必填项目不能为空",
     "UNIT-YEAR": "报告年度应在 2000 至 2100 年之间；单位信息文字中的年末日期应为报告年度",
     "NEG-AMOUNT": "附表和其他表中的金额不应为负数（年初、年末结转结余等余额除外）",
@@ -117,6 +118,7 @@ class Settings:
     change_percent: Decimal
     placeholder: re.Pattern
     may_be_negative: frozenset[str]
+    compared: tuple[dict, ...] = ()  # the totals the text compares (checks.toml)
 
     @classmethod
     @cache
@@ -124,7 +126,7 @@ class Settings:
         raw = tomllib.loads(resources.files("generator").joinpath("data/checks.toml").read_text("utf-8"))
         return cls(Decimal(str(raw["change_amount"])), Decimal(str(raw["change_percent"])),
                    re.compile("|".join(f"(?:{p})" for p in raw["placeholders"]), re.I),
-                   frozenset(raw["may_be_negative"]))
+                   frozenset(raw["may_be_negative"]), tuple(raw["compared"]))
 
 
 def _balance_source(b, path: str, label: str) -> Source:
@@ -335,11 +337,13 @@ def _placeholder(value, ref: str, label: str, findings: list[Finding], pattern: 
                                     f"“{label}”中有占位文字“{m.group(0)}”，请改为实际内容或删除"))
 
 
-def _changes(acc: Accounts, findings: list[Finding], settings: Settings) -> None:
-    """Missing prior-year figures, and big changes without a reason."""
+def _figures(acc: Accounts) -> dict[str, Decimal]:
+    """The totals the report's text compares (checks.toml `compared` names them)."""
     t = acc.tables
     now = {
         "total": t["t01"].income_bottom["total"],
+        "income_year": t["t01"].income_bottom["year_total"],
+        "expense_year": t["t01"].expense_bottom["year_total"]["amount"],
         "fiscal_total": t["t04"].income_bottom["total"],
         "gpb_expense": t["t06"].total["total"],
         "fund_expense": t["t10"].total["spend"],
@@ -351,22 +355,51 @@ def _changes(acc: Accounts, findings: list[Finding], settings: Settings) -> None
     }
     if acc.other.get("running_costs") is not None:
         now["running_costs"] = acc.other["running_costs"]
+    return now
+
+
+def _changes(acc: Accounts, findings: list[Finding], settings: Settings) -> None:
+    """Missing prior-year figures, and big changes the text prints without a reason."""
+    now = _figures(acc)
     labels = {f.key: f.label for f in load_layout().form("prior").fields}
     for key, value in now.items():
-        prior = acc.prior.get(key)
-        if prior is None:
+        if key in ("income_year", "expense_year"):
+            continue  # compared only when given (the report compares 收入支出总计 first)
+        if acc.prior.get(key) is None:
             if key == "total" and acc.prior.get("income_year") is not None and acc.prior.get("expense_year") is not None:
                 continue  # the report compares 本年收入合计 and 本年支出合计 instead
             if key in ("total", "fiscal_total", "gpb_expense", "sg_total") or value != 0:
                 findings.append(Finding("PRIOR-MISSING", WARNING, acc.refs[f"prior.{key}"],
                                         f"未填写上年“{labels[key]}”，报告中不作同比比较"))
-            continue
-        diff = abs(value - prior)
-        pct = percent(diff, prior) if prior else None
-        big = diff >= settings.change_amount and (pct is None or pct >= settings.change_percent)
-        if big and not acc.reasons.get(key):
-            findings.append(Finding("REASON-MISSING", WARNING, acc.refs[f"reasons.{key}"],
-                                    f"“{labels[key]}”由 {fmt_amount(prior)} 变为 {fmt_amount(value)} 万元，变动较大，请填写变动原因"))
+    budget_of = {"sg_total": acc.tables["t13"].get("total", "budget")}
+    layout = of_unit(acc.unit).id
+    asked = {f.key for f in load_layout().form("reasons").fields if f.used_by(layout)}
+    for item in settings.compared:
+        value = now.get(item["figure"])
+        if value is None or acc.reasons.get(item["reason"]) or item["reason"] not in asked:
+            continue  # the layout's text gives no reason here (its workbook has no such field)
+        if item.get("against") == "budget":
+            base, what = budget_of.get(item["figure"]), "预算数"
+            if not base:
+                continue  # the text says nothing about a budget of 0
+        else:
+            base, what = acc.prior.get(item["prior"]), "上年"
+            if base is None:
+                continue
+        diff = abs(value - base)
+        pct = percent(diff, base) if base else None
+        if diff >= settings.change_amount and (pct is None or pct >= settings.change_percent):
+            label = labels.get(item["figure"], item["figure"])
+            change = f"{'增加' if value > base else '减少'}{fmt_amount(diff)}万元" + (
+                f"（{'增长' if value > base else '下降'}{fmt_percent(percent(diff, base))}）" if base else "")
+            findings.append(Finding("REASON-MISSING", WARNING, acc.refs[f"reasons.{item['reason']}"],
+                                    f"{label}{fmt_amount(value)}万元，比{what}{fmt_amount(base)}万元{change}，变动较大，"
+                                    f"报告须说明原因：请填写“{_reason_label(item['reason'])}”"))
+
+
+@cache
+def _reason_label(key: str) -> str:
+    return next(f.label for f in load_layout().form("reasons").fields if f.key == key)
 
 
 def _negatives(acc: Accounts, findings: list[Finding], allowed: frozenset[str]) -> None:

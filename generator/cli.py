@@ -292,7 +292,7 @@ def init(path: Path, overwrite: bool, profile_key: str | None, list_profiles: bo
     if path is None and not list_profiles:
         _fail("缺少参数 PATH（空白工作簿的文件名）；用 generate init --help 查看用法")
         return
-    use_layouts(inputs=[path.parent] if path is not None else [])
+    use_layouts(inputs=[path.parent] if path is not None else [Path(".")])
     try:
         found = profiles()
     except GeneratorError as exc:

@@ -207,7 +207,8 @@ class _Registry:
         self.fig("income_year", year_in)
         self.fig("expense_year", self.year_out)
         return {"total": change(total, p["total"]), "income_year": change(year_in, p["income_year"]),
-                "expense_year": change(self.year_out, p["expense_year"])}
+                "expense_year": change(self.year_out, p["expense_year"]),
+                "income_year_reason": self.reason("income_year"), "expense_year_reason": self.reason("expense_year")}
 
     def income(self) -> dict[str, Any]:
         t01 = self.t["t01"]

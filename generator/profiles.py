@@ -83,7 +83,7 @@ class Profile:
     style: NumberStyle = NumberStyle()
     numbering: tuple[str, ...] = DEFAULT_NUMBERING
     doc_title: str = "{{ name }}{{ year }}年度{{ subject }}决算说明"
-    selfeval: dict[str, Any] = field(default_factory=dict)  # which 绩效自评 评分表 the layout offers
+    selfeval: tuple[str, ...] = ()  # the 绩效自评 评分表 ids (data/selfeval_*.toml) the layout offers
     appendix: dict[str, Any] = field(default_factory=dict)  # [appendix]: blank_zeros, new_page (each 附表)
 
     @property
@@ -225,7 +225,7 @@ def _build(raw: dict[str, Any], found: dict[str, dict[str, Any]], seen: tuple[st
                    charts=charts, style=style,
                    numbering=tuple(raw.get("numbering", base.numbering if base else DEFAULT_NUMBERING)),
                    doc_title=raw.get("doc_title", base.doc_title if base else Profile.doc_title),
-                   selfeval=raw.get("selfeval", base.selfeval if base else {}),
+                   selfeval=tuple(raw.get("selfeval", base.selfeval if base else ())),
                    appendix=raw.get("appendix", base.appendix if base else {}))
 
 

@@ -12,7 +12,7 @@ is not written.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -20,7 +20,8 @@ from typing import Any
 
 from .findings import ERROR, WARNING, Finding
 from .money import HUNDRED, ZERO, fmt_amount, fmt_percent, round2
-from .performance import fmt_score, grade
+from .performance import EXECUTION_RULE, fmt_score, grade
+from .profiles import of_unit
 
 OVERALL = "整体"
 PROJECT = "专项"
@@ -57,6 +58,7 @@ class Spec:
     formula: str = ""  # "" = scored by the clerk
     figure: str = ""
     params: tuple = ()  # (name, value) pairs of the formula
+    value: str = ""  # what the clerk enters as 实际值 (the workbook says so; the report never does)
 
     def param(self, name: str, default: Any = None) -> Any:
         return dict(self.params).get(name, default)
@@ -73,6 +75,10 @@ class Template:
     lowest: str
     indicators: tuple[Spec, ...]
     targets: tuple[dict, ...] = ()
+    province: str = ""
+    # "" — the indicators above; "unit_indicators" / "project_indicators" — the table the unit
+    # filled for the 决算说明's 附件 (整体绩效指标 / 项目绩效指标), printed and scored as there
+    source: str = ""
 
     def grade(self, total: Decimal) -> str:
         return grade(total, self.grades) if total >= self.grades[-1][1] else self.lowest
@@ -94,7 +100,7 @@ def templates() -> dict[tuple[str, str], Template]:
             continue
         raw = tomllib.loads(entry.read_text("utf-8"))
         specs = []
-        for i in raw["indicator"]:
+        for i in raw.get("indicator", ()):
             params = []
             for key in FORMULA_KEYS:
                 if key in i:
@@ -103,12 +109,19 @@ def templates() -> dict[tuple[str, str], Template]:
                                    else tuple(_dec(x) for x in v) if key == "scores"
                                    else v if isinstance(v, str) else _dec(v)))
             specs.append(Spec(i["level1"], i["level2"], i["level3"], _dec(i["points"]), i.get("explanation", ""),
-                              i.get("standard", ""), i.get("formula", ""), i.get("figure", ""), tuple(params)))
+                              i.get("standard", ""), i.get("formula", ""), i.get("figure", ""), tuple(params),
+                              i.get("value", "")))
         grades = tuple((name, _dec(low)) for name, low in raw["grades"])
         out[(raw["scope"], raw["id"])] = Template(raw["id"], raw["scope"], raw["title"], raw["report_title"],
                                                   tuple(raw["columns"]), grades, raw["lowest"], tuple(specs),
-                                                  tuple(raw.get("target", ())))
+                                                  tuple(raw.get("target", ())), raw["province"], raw.get("source", ""))
     return out
+
+
+def offered(acc) -> tuple[str, ...]:
+    """The 评分表 the unit's layout offers (`selfeval` in its profile.toml, or in the layout it
+    extends): a unit is never scored with another province's table."""
+    return tuple(of_unit(acc.unit).selfeval or ())
 
 
 # ------------------------------------------------------------------ figures from the workbook
@@ -152,7 +165,7 @@ class Figures:
         return None if entered is None else entered / self.divisor
 
     def _value_needed(self, spec: Spec, what: str) -> Figure:
-        return Figure(missing=f"{SCORES_SHEET}中“{spec.level3}”的实际值（{what}）")
+        return Figure(missing=f"{SCORES_SHEET}中“{spec.level3}”的实际值（{spec.value or what}）")
 
     def staff_control(self, spec, entered):
         u = self.acc.unit
@@ -331,14 +344,16 @@ class Row:
     standard: str
     score: Decimal | None
     computed: bool
-    working: str  # for a computed score: figures = rate; rule → score
+    working: str  # for a computed score: figures = rate; rule → score (for the check's messages)
     note: str  # the clerk's 扣分原因和其他说明
     ref: str = ""
     value: Any = None  # the figure a computed score used (e.g. 实际到位资金, in 万元)
+    plain: str = ""  # for a computed score, what the report prints: "公务卡刷卡率100.00%，达到50%，得3分"
 
     @property
     def remark(self) -> str:
-        return "；".join(t for t in (self.working, self.note) if t)
+        """The printed 扣分原因和其他说明: the plain result and the clerk's note, never the working."""
+        return "；".join(t for t in (self.plain, self.note) if t)
 
 
 @dataclass
@@ -456,8 +471,12 @@ def _sheet(acc, template: Template, target: str, entries: list[dict], project=No
                 findings.append(Finding("SELF-SCORE", WARNING, where,
                                         f"{label}的“{s.level3}”填写的得分 {fmt_score(entered)} 与按公式计算的 "
                                         f"{fmt_score(score)} 不一致；报告使用计算结果（{working}）"))
+            if fig.rate is not None:
+                plain = f"{s.level3}{fig.rate_text}，{rule}"
+            else:  # a stated fact ("本年未安排也未发生“三公”经费") is plain; a formula is working
+                plain = f"{fig.inputs}，{rule}" if fig.inputs and "÷" not in fig.inputs else rule
             rows.append(Row(s.level1, s.level2, s.level3, points, s.explanation, s.standard, score, True, working, note,
-                            where, fig.value))
+                            where, fig.value, plain))
             continue
         if entered is None:
             if where not in unread:
@@ -475,6 +494,51 @@ def _sheet(acc, template: Template, target: str, entries: list[dict], project=No
         findings.append(Finding("SELF-WEIGHT", ERROR, SCORES_SHEET,
                                 f"{label}各指标分值合计为 {fmt_score(sheet.points)}，应为 100；请核对新增或改动分值的指标"))
     return sheet
+
+
+def _attached_sheet(acc, template: Template, target: str, entries: list[dict], project=None) -> Sheet:
+    """A 评分表 that is the 决算说明's own 附件 table (整体绩效指标, or a project's 项目绩效指标):
+    the same rows, scores and notes, so the score is the one the 附件 prints."""
+    ev = acc.evaluation
+    label = "整体支出评分表" if template.scope == OVERALL else f"“{target}”专项评分表"
+    sheet_name = "整体绩效指标" if template.scope == OVERALL else "项目绩效指标"
+    findings = [Finding("SELF-ITEM", ERROR, e["_refs"].get("level3", SCORES_SHEET),
+                        f"{label}（{template.id}）就是决算说明附件中的自评表：请在“{sheet_name}”表中评分，"
+                        f"不在{SCORES_SHEET}中填写") for e in entries]
+    rows = []
+    if template.scope == OVERALL:
+        for r in ev.unit_rows if ev else ():
+            points = r.points if r.points is not None else ZERO  # a 扣分项 has no 分值 of its own
+            rows.append(Row(r.level1, r.level2, r.level3, points, r.explanation, r.rule, r.score, False, "", r.note))
+        if not rows:
+            findings.append(Finding("SELF-FIGURE", ERROR, SCORES_SHEET,
+                                    f"{label}（{template.id}）取自“整体绩效指标”表，该表没有指标"))
+    else:
+        rows.append(Row("预算执行", "预算执行", "预算执行率", project.execution_weight, "", EXECUTION_RULE,
+                        project.execution_score, False, "", ""))
+        for i in project.indicators:
+            rows.append(Row(i.level1, i.level2, i.level3, i.weight, "", "", i.score, False, "", i.reason))
+        if not project.indicators:
+            findings.append(Finding("SELF-FIGURE", ERROR, project.ref or "项目绩效指标",
+                                    f"{label}（{template.id}）取自“项目绩效指标”表，该表没有“{target}”的指标"))
+    thresholds = ev.thresholds if ev else template.grades
+    sheet = Sheet(replace(template, grades=thresholds), target, rows, project, findings=findings)
+    if rows and sheet.points != 100:
+        findings.append(Finding("SELF-WEIGHT", ERROR, sheet_name,
+                                f"{label}各指标分值合计为 {fmt_score(sheet.points)}，应为 100"))
+    return sheet
+
+
+def _not_offered(acc, template: Template, field_key: str) -> Finding | None:
+    """An 错误 when the unit's layout does not offer this 评分表 (another province's table)."""
+    ids = offered(acc)
+    if template.id in ids:
+        return None
+    layout = of_unit(acc.unit).label
+    have = "、".join(ids) if ids else "没有"
+    return Finding("SELF-ITEM", ERROR, acc.refs.get(f"{FORM}.{field_key}", "绩效自评报告"),
+                   f"“{template.id}”是{template.province}省的{template.scope}评分表，本单位的报告格式（{layout}）"
+                   f"提供的评分表：{have}；请改选，单位不能按其他省份的评分表自评")
 
 
 # ------------------------------------------------------------------ all sheets of a workbook
@@ -514,7 +578,11 @@ def evaluate_selfeval(acc) -> SelfEvaluation:
     overall = None
     if form.get("overall_template"):
         entries = [e for e in scores if _key(e.get("target")) == OVERALL]
-        overall = _sheet(acc, catalogue[(OVERALL, form["overall_template"])], OVERALL, entries)
+        template = catalogue[(OVERALL, form["overall_template"])]
+        wrong = _not_offered(acc, template, "overall_template")
+        overall = (_attached_sheet if template.source else _sheet)(acc, template, OVERALL, entries)
+        if wrong:
+            overall.findings.insert(0, wrong)
         people = acc.lists.get("selfeval_people", [])
         overall.findings += [f for ref, f in _read_errors(acc).items()
                              if any(ref in p["_refs"].values() for p in people) and f not in overall.findings]
@@ -540,7 +608,11 @@ def evaluate_selfeval(acc) -> SelfEvaluation:
             findings.append(Finding("SELF-ITEM", ERROR, ref_project, f"“专项自评”表列了项目“{name}”，请选择专项评分表"))
             continue
         entries = [e for e in scores if _key(e.get("target")) == _key(name)]
-        sheet = _sheet(acc, catalogue[(PROJECT, form["project_template"])], name, entries, project)
+        template = catalogue[(PROJECT, form["project_template"])]
+        sheet = (_attached_sheet if template.source else _sheet)(acc, template, name, entries, project)
+        wrong = _not_offered(acc, template, "project_template")
+        if wrong:
+            sheet.findings.insert(0, wrong)
         sheet.findings += [f for ref, f in _read_errors(acc).items() if ref in rec["_refs"].values()]
         sheet.texts = {k: rec.get(k) or "" for k in ("title", "preface", "execution", "benefit", "problems", "suggestions")}
         sheets.append(sheet)

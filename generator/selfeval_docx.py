@@ -15,10 +15,13 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from .appendix import Cell, WordTable
+from .attachments import fit_widths, project_table, unit_table
 from .errors import CheckFailed
 from .money import ZERO, fmt_amount, fmt_percent, percent
 from .output import atomic_write
@@ -146,23 +149,26 @@ def expense_table(acc, m: Money) -> WordTable:
     ]
     note = ""
     if m.basic_other != 0:
-        note = ("注：人员支出、公用支出为一般公共预算财政拨款基本支出（附表8）；“其他资金安排”为其他资金安排的基本支出。")
+        note = ("注：人员支出、公用支出为一般公共预算财政拨款基本支出（决算说明的一般公共预算财政拨款基本支出决算表）；"
+                "“其他资金安排”为其他资金安排的基本支出。")
     return WordTable("年度支出和结余情况", rows, [20, 11, 11] + [11] * (len(sub) + len(parts) + 2), header_rows=3,
                      note=note)
 
 
 def sg_table(acc) -> WordTable:
     t13 = acc.tables["t13"]
-    items = [("公务接待费", "reception"), ("公务用车运行维护费", "car_run"), ("公务用车购置费", "car_buy"),
-             ("因公出国（境）费", "abroad")]
+    # headings broken between words, never inside one ("“三公”经费合 / 计")
+    items = [("公务接待费", "reception"), ("公务用车\n运行维护费", "car_run"), ("公务用车\n购置费", "car_buy"),
+             ("因公出国\n（境）费", "abroad")]
     values = [t13.get(k, "actual") for _, k in items]
     total = t13.get("total", "actual")
     assert sum(values, ZERO) == total
-    rows = [[L("机构名称", bold=True, vmerge="restart"), L("“三公”经费合计", bold=True, vmerge="restart"),
+    rows = [[L("机构名称", bold=True, vmerge="restart"), L("“三公”\n经费合计", bold=True, vmerge="restart"),
              L("其中：", 4, bold=True)],
             [L("", vmerge="continue"), L("", vmerge="continue")] + [L(t, bold=True) for t, _ in items],
             [L(acc.unit.get("name") or ""), L(fmt_amount(total))] + [L(fmt_amount(v)) for v in values]]
-    return WordTable("“三公”经费支出情况", rows, [22, 14, 14, 16, 14, 14], header_rows=2)
+    # a heading such as "“三公”经费合计" or "因公出国（境）费" never breaks inside its words
+    return WordTable("“三公”经费支出情况", rows, fit_widths(rows, 6, PORTRAIT_WIDTH_MM), header_rows=2)
 
 
 def assets_table(acc, form: dict) -> WordTable:
@@ -202,7 +208,8 @@ def people_table(acc) -> WordTable:
         rows.append([L(person.get("name")), L(person.get("title")), L(person.get("org")), L("")])
     for _ in range(max(0, 4 - len(people))):
         rows.append([L("") for _ in range(4)])
-    return WordTable("", rows, [20, 25, 35, 20], unit_line="")
+    # the header repeats and the list stays whole, with its heading (never a header alone at a page foot)
+    return WordTable("", rows, [20, 25, 35, 20], header_rows=1, unit_line="", keep_tail=len(rows))
 
 
 def opinions_table(sheet: Sheet) -> WordTable:
@@ -217,8 +224,10 @@ def opinions_table(sheet: Sheet) -> WordTable:
     return WordTable("", rows, [100], unit_line="", note="填报人（签名）：　　　　　　　　　　　　联系电话：")
 
 
-def overall_scores_table(sheet: Sheet) -> WordTable:
+def overall_scores_table(sheet: Sheet, acc) -> WordTable:
     t = sheet.template
+    if t.source:  # the 决算说明's 附件1 itself: one table, one score
+        return unit_table(acc.evaluation, acc.unit.get("name") or "", 1, title=t.title)  # under the heading 附件
     rows = [[L(h, bold=True) for h in t.columns]]
     l1 = _merged([r.level1 for r in sheet.rows])
     l2 = _merged([f"{r.level1}/{r.level2}" for r in sheet.rows])
@@ -234,8 +243,12 @@ def overall_scores_table(sheet: Sheet) -> WordTable:
     return WordTable(t.title, rows, [9, 10, 13, 36, 6, 7, 25], header_rows=1, unit_line="")
 
 
-def project_scores_table(sheet: Sheet) -> WordTable:
+def project_scores_table(sheet: Sheet, acc) -> WordTable:
     t = sheet.template
+    name = sheet.texts.get("title") or sheet.target
+    if t.source:  # the 决算说明's 附件 for this project itself
+        return project_table(sheet.project, acc.evaluation, acc.unit["year"], 0,
+                             title=f"附件　{t.title}（{acc.unit['year']}年度）", name=name)
     rows = [[L(h, bold=True) for h in t.columns]]
     l1 = _merged([r.level1 for r in sheet.rows])
     l2 = _merged([f"{r.level1}/{r.level2}" for r in sheet.rows])
@@ -252,7 +265,7 @@ def project_scores_table(sheet: Sheet) -> WordTable:
     rows.append([L("总分", bold=True), L(total, bold=True), L(""), L(total, bold=True), L(""), L(total, bold=True),
                  L(""), L(f"等级：{sheet.grade}", bold=True), L(fmt_score(sheet.total), bold=True), L("")])
     return WordTable(f"附件　{t.title}", rows, [6, 5, 8, 5, 11, 5, 27, 33, 6, 26], header_rows=1,
-                     unit_line=f"项目名称：{sheet.target}", subject=sheet.target)
+                     unit_line=f"项目名称：{name}", subject=name)
 
 
 # ------------------------------------------------------------------ texts
@@ -262,8 +275,9 @@ def _p(text: str) -> dict:
 
 
 def _h(text: str) -> dict:
-    """A heading: 一、… (level 1) or （一）… (level 2)."""
-    return {"heading": 2 if text.startswith("（") else 1, "text": text}
+    """A heading inside 五、评价报告综述: （一）… (level 2) or 1.… (level 3), so the 综述 never
+    repeats the report's own 一、… numbering."""
+    return {"heading": 2 if text.startswith("（") else 3, "text": text}
 
 
 def sg_sentence(acc) -> str:
@@ -283,16 +297,16 @@ def sg_sentence(acc) -> str:
 def summary(acc, sheet: Sheet, form: dict, m: Money) -> list[dict]:
     u, year = acc.unit, acc.unit["year"]
     short = u.get("short_name") or u.get("name")
-    out = [_h("一、部门（单位）概况"), _h("（一）部门（单位）基本情况")]
+    out = [_h("（一）部门（单位）概况"), _h("1.部门（单位）基本情况")]
     out += [_p(t) for t in _lines(form.get("sum_overview"))]
     if u.get("staff_quota") is not None and u.get("staff_actual") is not None:
         out.append(_p(f"{year}年末核定编制{u['staff_quota']}人，实有在职{u['staff_actual']}人。"))
-    out.append(_h("（二）部门（单位）整体支出规模、使用方向和主要内容"))
+    out.append(_h("2.部门（单位）整体支出规模、使用方向和主要内容"))
     spend = f"{year}年{short}本年支出合计{fmt_amount(m.spent)}万元，其中：基本支出{fmt_amount(m.basic)}万元、项目支出{fmt_amount(m.project)}万元"
     if m.other_spending != 0:
         spend += f"、其他支出{fmt_amount(m.other_spending)}万元"
     out.append(_p(spend + "。"))
-    out += [_h("二、部门（单位）整体支出管理及使用情况"), _h("（一）基本支出")]
+    out += [_h("（二）部门（单位）整体支出管理及使用情况"), _h("1.基本支出")]
     if m.basic_other == 0:
         out.append(_p(f"{year}年基本支出{fmt_amount(m.basic)}万元，其中：人员经费{fmt_amount(m.personnel)}万元、"
                       f"公用经费{fmt_amount(m.public)}万元。"))
@@ -300,17 +314,17 @@ def summary(acc, sheet: Sheet, form: dict, m: Money) -> list[dict]:
         out.append(_p(f"{year}年基本支出{fmt_amount(m.basic)}万元；其中一般公共预算财政拨款基本支出中，人员经费"
                       f"{fmt_amount(m.personnel)}万元、公用经费{fmt_amount(m.public)}万元。"))
     out.append(_p(sg_sentence(acc)))
-    out.append(_h("（二）项目支出"))
+    out.append(_h("2.项目支出"))
     out.append(_p(f"{year}年项目支出{fmt_amount(m.project)}万元。"))
     out += [_p(t) for t in _lines(form.get("sum_spending"))]
-    out.append(_h("三、部门（单位）专项组织实施情况"))
+    out.append(_h("（三）部门（单位）专项组织实施情况"))
     out += [_p(t) for t in _lines(form.get("sum_organization"))]
-    out.append(_h("四、部门（单位）整体支出绩效情况"))
+    out.append(_h("（四）部门（单位）整体支出绩效情况"))
     out += [_p(t) for t in _lines(form.get("sum_performance"))]
     out.append(_p(f"按{sheet.template.title}自评，综合得分{fmt_score(sheet.total)}分，评价等次为“{sheet.grade}”。"))
-    out.append(_h("五、存在的主要问题"))
+    out.append(_h("（五）存在的主要问题"))
     out += [_p(t) for t in _lines(form.get("sum_problems"))]
-    out.append(_h("六、改进措施和有关建议"))
+    out.append(_h("（六）改进措施和有关建议"))
     out += [_p(t) for t in _lines(form.get("sum_measures"))]
     return out
 
@@ -336,8 +350,17 @@ def _render(template: str, ctx: dict, tables: dict[str, WordTable], landscape: t
 
 
 def _landscape_before(doc, para) -> None:
-    """End the portrait section before `para`; the rest of the document (a wide table) is landscape."""
+    """End the portrait section before `para`; the rest of the document (a wide table) is landscape.
+
+    A heading just above the table ("附件") goes with it to the landscape page, never left alone
+    on a portrait one; the section break then starts its page."""
     body = doc.element.body
+    above = para._p.getprevious()
+    if above is not None and above.tag == qn("w:p") and above.pPr is not None and above.pPr.pStyle is not None \
+            and doc.styles.get_by_id(above.pPr.pStyle.val, WD_STYLE_TYPE.PARAGRAPH).name.startswith("Heading"):
+        for flag in above.pPr.findall(qn("w:pageBreakBefore")):
+            above.pPr.remove(flag)
+        para = Paragraph(above, para._parent)
     previous = para._p.getprevious()
     portrait = copy.deepcopy(body.sectPr)
     if previous is None or previous.tag != qn("w:p"):
@@ -359,8 +382,8 @@ def overall_docx(acc, sheet: Sheet) -> bytes:
            "summary": summary(acc, sheet, form, m)}
     tables = {"basic": basic_table(acc, form), "income": income_table(acc, m), "expense": expense_table(acc, m),
               "sg": sg_table(acc), "assets": assets_table(acc, form), "performance": performance_table(sheet, form),
-              "people": people_table(acc), "opinions": opinions_table(sheet), "scores": overall_scores_table(sheet)}
-    return _render("selfeval_overall.docx", ctx, tables)
+              "people": people_table(acc), "opinions": opinions_table(sheet), "scores": overall_scores_table(sheet, acc)}
+    return _render("selfeval_overall.docx", ctx, tables, landscape=("scores",))
 
 
 def project_texts(acc, sheet: Sheet) -> dict:
@@ -377,20 +400,23 @@ def project_texts(acc, sheet: Sheet) -> dict:
         f"，预算执行率{fmt_percent(rate)}。" if rate is not None else "。")
     problems = _lines(texts.get("problems"))
     suggestions = _lines(texts.get("suggestions"))
-    if suggestions:
-        problems += ["为此建议："] + [f"{i}.{s.lstrip('0123456789.、．')}" for i, s in enumerate(suggestions, start=1)]
+    if suggestions:  # "为此建议：" opens the first suggestion, so it never ends a page alone
+        items = [f"{i}.{s.lstrip('0123456789.、．')}" for i, s in enumerate(suggestions, start=1)]
+        problems += [f"为此建议：{items[0]}"] + items[1:]
     return {
         "year": year, "unit_name": u.get("name") or "", "report_name": name,
         "preface": texts.get("preface") or f"根据预算绩效管理的有关要求，{short}对{year}年{name}开展了绩效自评。现将自评情况报告如下：",
         "execution": _lines(texts.get("execution")) + [income + "。", expense],
         "benefit": _lines(texts.get("benefit")) or ["（未填写）"],
-        "conclusion": f"{year}年{name}项目评分表总分为{fmt_score(sheet.total)}分，绩效等级为：{sheet.grade}。",
+        "project": name if name.endswith("项目") else f"{name}项目",  # never "…项目项目"
+        "conclusion": f"按{sheet.template.title}自评，{year}年{name}总分为{fmt_score(sheet.total)}分，"
+                      f"绩效等级为：{sheet.grade}。",
         "problems": problems or ["（未填写）"],
     }
 
 
 def project_docx(acc, sheet: Sheet) -> bytes:
-    return _render("selfeval_project.docx", project_texts(acc, sheet), {"scores": project_scores_table(sheet)},
+    return _render("selfeval_project.docx", project_texts(acc, sheet), {"scores": project_scores_table(sheet, acc)},
                    landscape=("scores",))
 
 

@@ -3,7 +3,8 @@
 openpyxl spends about 20 µs on every cell it builds, styles and serialises (13 s for the
 summary of 10,000 units, write-only mode included); this writes the same sheet XML as text.
 It knows only what the summary needs: text, numbers, a handful of fixed styles, column
-widths, a frozen header and an auto-filter. Text is always written as text (inline strings),
+widths, a frozen header, an auto-filter and the page setup of a printed table (A4 landscape,
+one page wide, the header row repeated on every page, page numbers). Text is always written as text (inline strings),
 so a name starting with "=" never becomes a formula. Same rows, same bytes (fixed zip times).
 """
 
@@ -18,7 +19,7 @@ from .output import stable_member
 from .xlsxparts import column_letter
 
 # the styles (index into cellXfs below)
-PLAIN, BOLD, MONEY, BOLD_MONEY, GREEN, YELLOW, RED, WHITE = range(8)
+PLAIN, BOLD, MONEY, BOLD_MONEY, GREEN, YELLOW, RED, WHITE, WRAP, HEAD = range(10)
 FILL = {"成功": GREEN, "警告": YELLOW, "错误": RED}
 
 _FILLS = ("C6EFCE", "FFEB9C", "FFC7CE", "FFFFFF")
@@ -31,11 +32,15 @@ STYLES = (
               for c in _FILLS)
     + '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="8"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="10"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
     '<xf numFmtId="4" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="4" fontId="1" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyFont="1"/>'
     + "".join(f'<xf numFmtId="0" fontId="0" fillId="{2 + i}" borderId="0" xfId="0" applyFill="1"/>' for i in range(len(_FILLS)))
+    + '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'  # WRAP: a sentence prints whole
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'  # HEAD: a header on two lines
     + '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )  # numFmtId 4 is Excel's built-in "#,##0.00"
 
@@ -44,15 +49,25 @@ _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML cannot hold
 
 
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column `width` characters wide (a Chinese character is two)."""
+    import math
+    import unicodedata
+
+    return sum(max(1, math.ceil(sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line) / max(width - 1, 1)))
+               for line in text.split("\n"))
+
+
 def _text(value: str) -> str:
     return escape(_NOT_XML.sub("", value))
 
 
 class Sheet:
     def __init__(self, book: "Book", title: str, widths: dict[int, float], freeze: str | None):
-        self.book, self.title, self.rows, self.filter = book, title, 0, None
+        self.book, self.title, self.rows, self.filter, self.widths = book, title, 0, None, widths
         self.out = book.zip.open(stable_member(f"xl/worksheets/sheet{len(book.sheets) + 1}.xml"), "w")
         head = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_NS} xmlns:r="{_R}">',
+                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',  # printed one page wide
                 "<sheetViews><sheetView workbookViewId=\"0\">"]
         if freeze:
             col, row = re.fullmatch(r"([A-Z]+)(\d+)", freeze).groups()
@@ -78,7 +93,10 @@ class Sheet:
         (from 0) → style."""
         self.rows += 1
         r = self.rows
-        cells = [f'<row r="{r}">']
+        lines = max((_lines(v, self.widths.get(i + 1, 8.43)) for i, v in enumerate(values)
+                     if isinstance(v, str) and styles and styles.get(i) in (WRAP, HEAD)), default=1)
+        # a wrapped cell's row is as tall as its text (a spreadsheet does not grow a row written without one)
+        cells = [f'<row r="{r}" ht="{15 * lines}" customHeight="1">' if lines > 1 else f'<row r="{r}">']
         for i, value in enumerate(values):
             style = styles.get(i, PLAIN) if styles else PLAIN
             if value is None and not style:
@@ -97,16 +115,30 @@ class Sheet:
         self._write("".join(cells))
 
     def close(self) -> None:
-        self._write("</sheetData>" + (f'<autoFilter ref="{self.filter}"/>' if self.filter else "") + "</worksheet>")
+        self._write("</sheetData>" + (f'<autoFilter ref="{self.filter}"/>' if self.filter else "") + PRINT
+                    + f"<headerFooter><oddHeader>{_text(self.book.page_header(self.title))}</oddHeader>"
+                    "<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter></worksheet>")
         self.out.close()
+
+
+# A4 (paperSize 9) landscape, as wide as one page and as long as it needs (fitToHeight 0), narrow
+# margins; the first row (the header) repeats on every page (definedName _xlnm.Print_Titles)
+PRINT = ('<printOptions horizontalCentered="1"/>'
+         '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
 
 
 class Book:
     """`with Book(path) as book: sheet = book.sheet(...); sheet.row([...])`; sheets in order."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, header: str = ""):
         self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
         self.sheets: list[Sheet] = []
+        self.header = header  # printed at the right of every page's header (e.g. "金额单位：万元")
+
+    def page_header(self, title: str) -> str:
+        """Each printed page says which sheet it is (left) and, when given, the book's header (right)."""
+        return f"&L{title}" + (f"&R{self.header}" if self.header else "")
 
     def sheet(self, title: str, widths: dict[int, float] | None = None, freeze: str | None = None) -> Sheet:
         if self.sheets:
@@ -134,7 +166,9 @@ class Book:
         names = "".join(
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
             f"{_text(_quoted(s.title))}!{_absolute(s.filter)}</definedName>"
-            for i, s in enumerate(self.sheets) if s.filter)
+            for i, s in enumerate(self.sheets) if s.filter) + "".join(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{_text(_quoted(s.title))}!$1:$1</definedName>'
+            for i, s in enumerate(self.sheets))
         self._put("[Content_Types].xml",
                   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                   '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

@@ -285,3 +285,43 @@ def test_dollar_sign_is_text_not_math():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         charts.bar_chart(["$收入$", "支出"], [("2024年", [1.0, 2.0])], [["$1", "2.00"]])
+
+
+@pytest.mark.parametrize("scale", [1, 10_000_000])
+def test_every_bar_label_inside_the_picture_and_apart(scale):
+    """Value labels never touch each other ("1130.00 1155.00"), sit on a white ground over the
+    gridlines, and every text (value labels, ticks, legend) is inside the picture, whatever the
+    magnitude (amounts ×1e7 included)."""
+    from generator import charts
+
+    vals = [[1130.0 * scale, 1130.0 * scale], [1155.0 * scale, 1155.0 * scale]]
+    labels = [[f"{v:.2f}" for v in row] for row in vals]
+    with charts._style():
+        fig = charts._bar_figure(["收入", "支出"], [("2024年", vals[0]), ("2023年", vals[1])], vals, labels)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        picture = fig.bbox
+        ax = fig.axes[0]
+        texts = [t for t in ax.texts] + ax.get_yticklabels() + ax.get_xticklabels() + fig.legends[0].get_texts()
+        for t in texts:
+            if not t.get_text():
+                continue
+            box = t.get_window_extent(renderer)
+            assert box.x0 >= picture.x0 - 0.5 and box.x1 <= picture.x1 + 0.5, t.get_text()
+            assert box.y0 >= picture.y0 - 0.5 and box.y1 <= picture.y1 + 0.5, t.get_text()
+        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        for i, a in enumerate(boxes):
+            assert a.y1 <= ax.bbox.y1  # inside the axes, below the legend
+            for b in boxes[i + 1:]:
+                assert a.x1 + 2 <= b.x0 or b.x1 + 2 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0
+        assert all(t.get_bbox_patch() and t.get_bbox_patch().get_facecolor()[:3] == (1, 1, 1) for t in ax.texts)
+
+
+def test_pie_labels_never_break_a_word():
+    """A budget word stays whole when a label wraps: not "国有资本经营预 / 算"."""
+    from generator.charts import _pie_label, wrap_label
+
+    for name in ("国有资本经营预算财政拨款收入", "政府性基金预算财政拨款收入", "一般公共预算财政拨款支出"):
+        for text in (wrap_label(name), _pie_label(name, "12.34%")):
+            first = text.split("\n")[0]
+            assert first.endswith("预算"), text

@@ -450,3 +450,48 @@ def test_two_places_that_disagree_say_neither_is_known_right():
     third = Source("丙表 合计", D("90"), "丙表!D4", True)
     [f] = identity_findings([Identity("LINK-TABLES", "本年收入合计", (typed, other, third))])
     assert f.ref == "甲表!B5" and "其他表支持 90.00" in f.message and "两处都请核对" not in f.message, f.message
+
+
+COMPARED = [c for c in __import__("generator.check", fromlist=["Settings"]).Settings.default().compared]
+
+
+@pytest.mark.parametrize("item", COMPARED, ids=lambda c: f"{c['reason']}")
+def test_every_compared_total_needs_its_reason(minimal_data, make_workbook, item):
+    """Each total the text compares (checks.toml `compared`: 本年收入合计, 本年支出合计, 总计, the 三公
+    items, 决算 against 预算 …) changed past the README threshold without its 说明文字 reason is a
+    REASON-MISSING warning on that reason's cell, naming the figures and the field to fill; with the
+    reason filled, it is not."""
+    from generator.check import _figures
+
+    path = make_workbook(minimal_data)
+    acc, _ = load(path)
+    now = _figures(acc).get(item["figure"], D(0))
+    if item.get("against") == "budget":
+        minimal_data["t13"] = {"reception": {"budget": now + D(50), "actual": now}}
+    else:
+        minimal_data["prior"][item["prior"]] = now + D(50)
+    minimal_data["reasons"][item["reason"]] = None
+    acc, findings = load(make_workbook(minimal_data))
+    ref = acc.refs[f"reasons.{item['reason']}"]
+    assert ref.startswith("说明文字!B") and not ref.endswith("?")
+    [f] = find(findings, "REASON-MISSING", "警告", ref)
+    assert "变动较大" in f.message and "减少50.00万元" in f.message and "原因”" in f.message
+    minimal_data["reasons"][item["reason"]] = "业务调整"
+    assert not find(load(make_workbook(minimal_data))[1], "REASON-MISSING", ref=ref)
+
+
+def test_yanjiang_fall_of_95_percent_is_found(tmp_path):
+    """Blocking defect 3: 雁江 2020's 本年收入合计 falls 95.72% and 本年支出合计 94.87%; without the
+    reasons these are two REASON-MISSING warnings (before: 0 findings)."""
+    import build_samples
+    from generator.workbook import write_workbook
+
+    data = build_samples.yanjiang()
+    for key in ("income_year", "expense_year"):
+        data["reasons"].pop(key, None)
+    path = tmp_path / "雁江.xlsx"
+    write_workbook(path, data)
+    found = find(load(path)[1], "REASON-MISSING")
+    text = " ".join(f.message for f in found)
+    assert len(found) == 2 and "下降95.72%" in text and "下降94.87%" in text
+    assert "本年收入合计变动原因" in text and "本年支出合计变动原因" in text

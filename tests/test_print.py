@@ -307,3 +307,12 @@ def test_every_layout_prints_as_a_publication(sample_reports, sample):
     text = [text_of(p) for p in doc.iter(q("w:p"))]
     if any("“三公”经费" in t for t in text):
         assert any(re.match(r"^(\d+\.|[一二三四五六七八九十]+、)“三公”经费：", t) for t in text)
+
+
+def test_attachment_list_names_each_project(sample_reports):
+    """第四部分 lists each 附件 by its project (the name was once replaced by the last 资金来源, “其他资金”)."""
+    report = sample_reports[ANJU.name].report
+    listed = report.sections["attachments"]
+    projects = [a for a in listed if a.startswith("附件") and "项目支出绩效自评表" in a]
+    assert projects and not any(p.endswith("其他资金") for p in projects)
+    assert any(p.endswith("离休干部遗孀生活补助2024") for p in projects)

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from generator import batch
 from generator.batch import run_batch
+from generator.check import RULES
 
 from conftest import inline_pool
 
@@ -234,7 +235,7 @@ def test_below_the_threshold_output_mirrors_the_input(tmp_path, fake):
     run_batch([src], out, jobs=1)
     assert sorted(os.listdir(out / "区县")) == ["单位1", "单位2", "单位3", "第001组"]
     head = [c.value for c in load_workbook(out / "汇总.xlsx")["汇总"][1]]
-    assert head[-1] == "“三公”经费增减"
+    assert head[-1] == "“三公”经费增减（万元）"
 
 
 # ------------------------------------------------------------------ the summary
@@ -255,7 +256,7 @@ def test_summary_content_and_styles(tmp_path):
     assert wb.sheetnames == ["汇总", "问题清单", "本次修订", "未处理的文件"]
     ws = wb["汇总"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:10] == ("工作簿", "单位名称", "单位编码", "状态", "错误", "警告", "提示", "本次", "说明", "收入总计")
+    assert rows[0][:10] == ("工作簿", "单位名称", "单位编码", "状态", "错误", "警告", "提示", "本次", "说明", "收入总计（万元）")
     assert rows[1][:10] == ("a.xlsx", "甲单位", "U1", "成功", 0, 0, 0, "已修订", None, 1313.5)
     assert rows[2][:9] == ("b.xlsx", "=1+1", "U2", "错误", 1, 0, 0, "未生成", "=坏")
     # the total states how many units it adds: the unit without a report has no figures to add
@@ -267,8 +268,8 @@ def test_summary_content_and_styles(tmp_path):
     assert ws.freeze_panes == "C2" and ws.auto_filter.ref == "A1:AA3"
     assert ws.column_dimensions["A"].width == 30 and ws.column_dimensions["J"].width == 14
     issues = list(wb["问题清单"].iter_rows(min_row=2, values_only=True))
-    assert issues == [("b.xlsx", "=1+1", "SUM-ROW", "错误", "支出决算表!C6", "合计不等于各项之和")]
-    assert wb["问题清单"].freeze_panes == "A2" and wb["问题清单"].auto_filter.ref == "A1:F2"
+    assert issues == [("b.xlsx", "=1+1", "SUM-ROW", "错误", "支出决算表!C6", "合计不等于各项之和", RULES["SUM-ROW"])]
+    assert wb["问题清单"].freeze_panes == "A2" and wb["问题清单"].auto_filter.ref == "A1:G2"
     assert list(wb["本次修订"].iter_rows(min_row=2, values_only=True)) == [
         ("a.xlsx", "甲单位", "收入总计", 1, "x/修订说明.txt")]
     assert list(wb["未处理的文件"].iter_rows(min_row=2, values_only=True)) == [("~$a.xlsx", "临时文件")]
@@ -317,3 +318,33 @@ def test_only_a_few_units_per_worker_are_queued(tmp_path, fake, monkeypatch):
         tiny_workbook(tmp_path / "in" / f"单位{i:02d}.xlsx", str(i))
     result = run_batch([tmp_path / "in"], tmp_path / "out", jobs=2)
     assert len(calls) == 20 and len(result.results) == 20 and max(waited) <= 6
+
+
+def test_summary_prints_as_handed_in(tmp_path):
+    """Point 7: every sheet of 汇总.xlsx prints A4 landscape, one page wide, its header row repeated on
+    every page, page numbers and 金额单位：万元 in the page header; figures say 万元; sentences wrap;
+    rule ids have their Chinese description beside them; the 部门汇总 row is named as such; an
+    empty 本次修订 is one line, not an empty grid."""
+    import re
+
+    findings = [{"rule": "REASON-MISSING", "severity": "警告", "ref": "说明文字!B4", "message": "变动较大" * 20}]
+    results = [{"relative": "a.xlsx", "unit": "甲单位", "code": "U1", "status": "警告", "message": "", "findings": findings,
+                "figures": {"收入总计": "10.00"}, "files": ["a.docx"]},
+               {"relative": "部（部门）/（部门汇总）", "unit": "甲单位", "code": "U1", "status": "成功", "level": "部门",
+                "message": "部门汇总", "findings": [], "figures": {"收入总计": "10.00"}, "files": []}]
+    path = batch.write_summary(tmp_path / "汇总.xlsx", results, [("x.txt", "不是 .xlsx 工作簿")])
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode()
+        sheets = [z.read(f"xl/worksheets/sheet{i}.xml").decode() for i in range(1, 5)]
+    for i, xml in enumerate(sheets):
+        assert '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>' in xml
+        assert '<pageSetUpPr fitToPage="1"/>' in xml and "金额单位：万元" in xml and "&amp;P" in xml
+        assert re.search(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">[^<]+!\\$1:\\$1<', book)
+    wb = load_workbook(path)
+    head = [c.value for c in wb["汇总"][1]]
+    assert all(h.endswith("（万元）") for h in head[9:]) and wb["汇总"]["A1"].alignment.wrap_text
+    assert [c.value for c in wb["汇总"]["B"]][1:3] == ["甲单位", "甲单位（部门汇总）"]
+    issue = list(wb["问题清单"].iter_rows(min_row=2))[0]
+    assert issue[6].value == RULES["REASON-MISSING"] and issue[5].alignment.wrap_text
+    assert [r for r in wb["本次修订"].iter_rows(min_row=2, values_only=True)] == [
+        ("本次运行没有内容变化的单位", None, None, None, None)]

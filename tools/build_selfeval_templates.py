@@ -27,9 +27,11 @@ def _writer(doc, styles):
     return p
 
 
-def _loop(p, var: str, style: str = "body") -> None:
+def _loop(p, var: str, style: str = "body", together: bool = False) -> None:
+    """One paragraph per item; `together`: the items keep with each other (a short list is never
+    split so that its last line stands alone on a page)."""
     p(f"{{%p for para in {var} %}}")
-    p("{{ para }}", style)
+    p("{{ para }}", style).paragraph_format.keep_with_next = together
     p("{%p endfor %}")
 
 
@@ -68,10 +70,10 @@ def overall() -> Path:
     p("[[opinions]]")
     p("五、评价报告综述（文字部分）", "h2", page_break=True)
     p("{%p for entry in summary %}")
-    p("{%p if entry.heading == 1 %}")
-    p("{{ entry.text }}", "h2")
-    p("{%p elif entry.heading == 2 %}")
+    p("{%p if entry.heading == 2 %}")  # （一）…: under 五、, never a second 一、
     p("{{ entry.text }}", "h3")
+    p("{%p elif entry.heading == 3 %}")  # 1.…: a run-in heading kept with its text
+    p("{{ entry.text }}").paragraph_format.keep_with_next = True
     p("{%p else %}")
     p("{{ entry.text }}")
     p("{%p endif %}")
@@ -84,17 +86,19 @@ def overall() -> Path:
 def project() -> Path:
     doc, styles = new_document()
     p = _writer(doc, styles)
-    p("{{ unit_name }}{{ year }}年{{ report_name }}", "title")
+    # one line per unit of meaning: a long title never wraps inside a word of the unit's name
+    p("{{ unit_name }}", "title")
+    p("{{ year }}年{{ report_name }}", "title")
     p("绩效评价自评报告", "title")
     p("{{ preface }}")
-    p("一、{{ report_name }}项目执行情况", "h2")
+    p("一、{{ project }}执行情况", "h2")
     _loop(p, "execution")
     p("二、{{ report_name }}的社会效益", "h2")
     _loop(p, "benefit")
     p("三、综合评价情况及评价结论", "h2")
     p("{{ conclusion }}")
     p("四、存在的问题与建议", "h2")
-    _loop(p, "problems")
+    _loop(p, "problems", together=True)
     p("[[scores]]")
     return _save(doc, "selfeval_project.docx", "专项绩效评价自评报告")
 
