@@ -145,6 +145,7 @@ class Job:
     selfeval: bool = True  # also the 绩效自评报告 the workbook asks for
     unit_level: bool = False  # a unit of a 部门 folder (its 本级 gets a 单位决算; see consolidate.py)
     signature: list[int] | None = None  # the workbook's `file_signature` when it was hashed
+    old_findings: list[dict] | None = None  # the findings of its last run (for 修订说明: fixed / new)
 
 
 def key_figures(acc) -> dict[str, str]:
@@ -192,7 +193,7 @@ def run_job(job: Job) -> dict[str, Any]:
         findings = [f.as_dict() for f in exc.findings or []]
         if exc.accounts is not None:
             result |= {"unit": exc.accounts.unit.get("name") or "", "code": exc.accounts.unit.get("code") or "",
-                       "year": exc.accounts.unit.get("year")}
+                       "year": exc.accounts.unit.get("year"), "layout": _layout(exc.accounts)}
         # the workbook's own fault stays the same until the workbook changes; an output problem may not
         return result | {"status": "错误", "message": str(exc), "findings": findings, "files": [],
                          "cacheable": not isinstance(exc, OutputError)}
@@ -205,19 +206,29 @@ def run_job(job: Job) -> dict[str, Any]:
                                           else "成功")
     result |= {"status": status, "message": "", "findings": findings, "unit": acc.unit.get("name") or "",
                "code": acc.unit.get("code") or "", "year": acc.unit.get("year"), "figures": key_figures(acc),
+               "layout": _layout(acc),
                "files": [str(p) for p in outcome.written.all()]}
     if outcome.notes:
         result["message"] = "；".join(outcome.notes)
-    if old is not None:
-        new = _load_json(outcome.written.data)
-        changes = change_report(old, new)
+    if old is not None or job.old_findings is not None:
+        changes = change_report(old, _load_json(outcome.written.data), job.old_findings, findings)
         result["changes"] = changes
-        if changes["figures"] or changes["sentences"]:
+        if has_changes(changes):
             target = job.out_dir / CHANGES
             with atomic_write(target) as tmp:
                 tmp.write_text(format_changes(acc.unit.get("name") or job.relative.stem, changes), "utf-8-sig")
             result["files"].append(str(target))
     return result
+
+
+def _layout(acc) -> str:
+    """The label of the report layout the workbook names ("" when it names none we know)."""
+    from .profiles import of_unit
+
+    try:
+        return of_unit(acc.unit).label
+    except KeyError:
+        return ""
 
 
 def _load_json(path: Path | None) -> dict | None:
@@ -229,31 +240,117 @@ def _load_json(path: Path | None) -> dict | None:
     return value if isinstance(value, dict) else None
 
 
-def change_report(old: dict, new: dict) -> dict[str, list]:
-    """Which figures and which sentences changed between two data JSONs, old → new."""
+NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?%?")
+CLAUSE = re.compile(r"[，。；：（）()“”\s]+")
+YEAR = re.compile(r"(\d{4})年[：:]")
+
+
+def printed_numbers(text: str) -> list[tuple[str, str]]:
+    """(label, number) for every number of a printed sentence or chart description; the label is
+    the words before the number within its clause ("收入、支出总计各减少"), led by the label before it
+    when that alone says too little ("…，下降"), and by its year in a chart's "2023年：收入…"."""
+    out: list[tuple[str, str]] = []
+    for segment in re.split(r"(?<=[；。])", text):
+        year = YEAR.search(segment)
+        last, prev = 0, ""
+        for m in NUMBER.finditer(segment):
+            if year and m.start() == year.start():
+                last = year.end()
+                continue
+            local = CLAUSE.split(segment[last:m.start()])[-1].strip("、")
+            if year:
+                label = f"{year.group(1)}年{local}"
+            elif len(local) < 6 and prev:
+                label = f"{prev}，{local}"
+            else:
+                label = local
+            out.append((label or "数字", m.group(0)))
+            prev = label if len(local) >= 6 or not prev else prev
+            last = m.end()
+    return out
+
+
+def changed_numbers(old: str, new: str) -> list[list[str]]:
+    """[label, old, new] for each number that differs between two versions of a sentence (or a chart's data)."""
+    a, b = printed_numbers(old), printed_numbers(new)
+    out: list[list[str]] = []
+    matcher = difflib.SequenceMatcher(a=[l for l, _ in a], b=[l for l, _ in b], autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out += [[a[i][0], a[i][1], b[j][1]] for i, j in zip(range(a1, a2), range(b1, b2)) if a[i][1] != b[j][1]]
+        elif op == "replace" and a2 - a1 == b2 - b1:
+            out += [[b[j][0], a[i][1], b[j][1]] for i, j in zip(range(a1, a2), range(b1, b2)) if a[i][1] != b[j][1]]
+    return out
+
+
+def _finding_key(f: dict) -> tuple[str, str]:
+    return f.get("rule", ""), f.get("ref", "")
+
+
+def change_report(old: dict | None, new: dict | None, old_findings: list[dict] | None = None,
+                  new_findings: list[dict] | None = None) -> dict[str, list]:
+    """What changed between two runs of one workbook: the figures of the data JSON, every number
+    printed in a sentence or a chart that changed (changes, percentages and shares included),
+    the sentences, and the findings fixed since and new."""
+    old, new = old or {}, new or {}
     of, nf = old.get("figures", {}), new.get("figures", {})
     figures = [[k, of.get(k), nf.get(k)] for k in sorted(set(of) | set(nf)) if of.get(k) != nf.get(k)]
-    sentences = []
-    matcher = difflib.SequenceMatcher(a=old.get("sentences", []), b=new.get("sentences", []), autojunk=False)
+    sentences, printed = [], []
+    a_sent, b_sent = old.get("sentences", []), new.get("sentences", [])
+    matcher = difflib.SequenceMatcher(a=a_sent, b=b_sent, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op != "equal":
-            sentences.append(["\n".join(old["sentences"][a1:a2]), "\n".join(new["sentences"][b1:b2])])
-    return {"figures": figures, "sentences": sentences}
+            sentences.append(["\n".join(a_sent[a1:a2]), "\n".join(b_sent[b1:b2])])
+            if op == "replace":
+                for x, y in zip(a_sent[a1:a2], b_sent[b1:b2]):
+                    printed += changed_numbers(x, y)
+    old_charts = {c.get("number"): c for c in old.get("charts", [])}
+    for chart in new.get("charts", []):
+        before = old_charts.get(chart.get("number"))
+        if before and before.get("alt") != chart.get("alt"):
+            name = f"图{chart.get('number')} {chart.get('caption', '')}"
+            printed += [[f"{name}：{label}", x, y] for label, x, y in
+                        changed_numbers(before.get("alt") or "", chart.get("alt") or "")] or [[name, "（图形）", "（已变）"]]
+    seen: set[tuple[str, str, str]] = set()
+    printed = [p for p in printed if tuple(p) not in seen and not seen.add(tuple(p))]
+    report = {"figures": figures, "printed": printed, "sentences": sentences, "fixed": [], "new": []}
+    if old_findings is not None and new_findings is not None:
+        before = {_finding_key(f): f for f in old_findings}
+        after = {_finding_key(f): f for f in new_findings}
+        report["fixed"] = [before[k] for k in before if k not in after]
+        report["new"] = [after[k] for k in after if k not in before]
+    return report
+
+
+def has_changes(changes: dict | None) -> bool:
+    return bool(changes) and any(changes.get(k) for k in ("figures", "printed", "sentences", "fixed", "new"))
 
 
 def format_changes(unit: str, changes: dict[str, list]) -> str:
-    lines = [f"{unit} 决算说明修订说明", "", "一、变动的数字（原 → 新）"]
+    """修订说明.txt: the printed figures first (what a reviewer compares), then sentences, then findings."""
+    from .check import rule_name
     from .figures import figure_label
 
-    lines += [f"  {figure_label(k)}：{a if a is not None else '（无）'} → {b if b is not None else '（无）'}"
-              for k, a, b in changes["figures"]]
-    if not changes["figures"]:
+    lines = [f"{unit} 决算说明修订说明", "", "一、变动的数字（原 → 新）"]
+    rows = [(figure_label(k), a, b) for k, a, b in changes["figures"]]
+    rows += [tuple(p) for p in changes.get("printed", [])]
+    done: set[tuple] = set()
+    for label, a, b in rows:
+        if (label, a, b) in done:
+            continue
+        done.add((label, a, b))
+        lines.append(f"  {label}：{a if a is not None else '（无）'} → {b if b is not None else '（无）'}")
+    if not rows:
         lines.append("  无")
     lines += ["", "二、变动的句子"]
     for i, (a, b) in enumerate(changes["sentences"], start=1):
         lines += [f"  {i}. 原：{a or '（无）'}", f"     新：{b or '（删除）'}"]
     if not changes["sentences"]:
         lines.append("  无")
+    for title, key in (("三、已改正的问题（上次检查提出，本次不再出现）", "fixed"), ("四、新出现的问题", "new")):
+        lines += ["", title]
+        items = changes.get(key) or []
+        lines += [f"  {rule_name(f['rule'])}（{f['severity']}）{f['ref']}：{f['message']}" for f in items] or ["  无"]
     return "\n".join(lines) + "\n"
 
 
@@ -614,7 +711,8 @@ def _run_locked(paths, out_root: Path, jobs, force, previous, progress, selfeval
             continue
         files = (entry or {}).get("result", {}).get("files") or (entry or {}).get("result", {}).get("last_good_files") or []
         old_data = next((Path(f) for f in files if f.endswith(".数据.json")), None)
-        job = Job(workbook, rel, out_dir, force, None, old_data, selfeval, unit_level, signature)
+        old_findings = (entry or {}).get("result", {}).get("findings")
+        job = Job(workbook, rel, out_dir, force, None, old_data, selfeval, unit_level, signature, old_findings)
         todo.append((job, stamp))
     known: list = []
 
@@ -1072,8 +1170,7 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
         money = dict.fromkeys(range(9, 9 + len(FIGURE_COLUMNS)), xs.MONEY)
         for r in results:
             counts = {s: sum(f["severity"] == s for f in r.get("findings", [])) for s in ("错误", "警告", "提示")}
-            state = "未变动，跳过" if r.get("skipped") else ("已修订" if (r.get("changes") or {}).get("figures") or
-                                                            (r.get("changes") or {}).get("sentences") else "已生成")
+            state = "未变动，跳过" if r.get("skipped") else ("已修订" if has_changes(r.get("changes")) else "已生成")
             if r["status"] == "错误" and not r.get("files"):
                 state = "未生成"
             name = r.get("unit", "") + ("（部门汇总）" if r.get("level") == "部门" and r.get("unit") else "")
@@ -1127,10 +1224,11 @@ def write_summary(path: Path, results: list[dict[str, Any]], not_processed: list
         n_changed = 0
         for r in results:
             ch = r.get("changes") or {}
-            if ch.get("figures") or ch.get("sentences"):
+            if has_changes(ch):
                 from .figures import figure_label
 
-                names = "、".join(figure_label(k) for k, _, _ in ch["figures"])
+                names = "、".join(dict.fromkeys([figure_label(k) for k, _, _ in ch["figures"]]
+                                                + [p[0] for p in ch.get("printed") or []]))
                 doc = next((f for f in r.get("files", []) if f.endswith(CHANGES)), "")
                 changed.row([v if v != "" else None for v in (r["relative"], r.get("unit", ""), names,
                                                               len(ch["sentences"]), doc)], dict.fromkeys((0, 1, 2, 4), xs.WRAP))

@@ -80,6 +80,30 @@ RULES: dict[str, str] = {
     "READ-TEXT": "文字单元格（如单位名称）不能填 TRUE/FALSE 等逻辑值；单位名称、项目名称等作标题的名称须含汉字或字母（不能只是 12345）",
 }
 
+# The short Chinese name of each rule, as the page and the check workbook show it (the code
+# stays beside it in small print, for the README's rule list and for support).
+RULE_NAMES: dict[str, str] = {
+    "READ-AMOUNT": "金额格式", "READ-COUNT": "人数车辆数", "READ-NUMBER": "数值格式", "READ-CHOICE": "下拉选项",
+    "READ-CODE": "缺科目编码", "READ-HIDDEN": "隐藏行有数", "READ-CTRL": "不可见字符", "PERF-PROJECT": "指标所属项目",
+    "PERF-VALUE": "指标完成值", "PERF-SCORE": "指标得分", "PERF-WEIGHT": "指标权重", "PERF-EXEC": "项目执行数",
+    "PERF-MISSING": "缺绩效情况", "COUNT-MISSING": "缺实物量", "READ-OLD": "旧版工作簿", "CODE-FORMAT": "编码位数",
+    "CODE-DUP": "编码重复", "CODE-UNKNOWN": "未知科目", "CODE-NAME": "科目名称", "SUM-ROW": "行内合计",
+    "SUM-TREE": "类款项合计", "SUM-TOTAL": "合计行", "SUM-BALANCE": "总表合计", "BAL-TOTAL": "收支总计相等",
+    "BAL-NEGATIVE": "结余为负", "SUM-SG": "三公合计", "SUM-PRIOR": "上年三公合计", "LINK-CLASS": "总表分类支出",
+    "LINK-INCOME": "财政拨款收入", "LINK-TABLES": "表间勾稽", "LINK-RUNNING": "机关运行经费",
+    "SG-ECONOMIC": "三公与经济分类", "UNIT-AMOUNT": "金额单位", "BUDGET-MISSING": "缺预算数",
+    "PRIOR-MISSING": "缺上年数", "PRIOR-DIFF": "上年数不符", "REASON-MISSING": "缺变动原因",
+    "UNIT-REQUIRED": "单位信息必填", "UNIT-YEAR": "报告年度", "NEG-AMOUNT": "负数金额", "READ-FORMULA": "公式无结果",
+    "READ-MERGED": "合并单元格", "TEXT-PLACEHOLDER": "占位文字", "GLOSSARY-MISSING": "缺名词解释",
+    "SELF-ITEM": "自评指标", "SELF-SCORE": "自评得分", "SELF-WEIGHT": "自评分值", "SELF-FIGURE": "自评所需数字",
+    "SELF-TOTAL": "自评总分", "READ-TEXT": "文字格式", "READ-SKIPPED": "跳过超大工作表", "DEPT-PRIOR": "部门上年数",
+    "UNIT-REPEAT": "同一单位两份", "UNIT-OTHER-YEAR": "年度不同",
+}
+
+
+def rule_name(rule: str) -> str:
+    """The Chinese name of a rule code ("LINK-TABLES" → "表间勾稽"); an unknown code as it is."""
+    return RULE_NAMES.get(rule, rule)
 
 
 ADMIN_TYPES = ("行政单位", "参照公务员法管理的事业单位")
@@ -177,7 +201,8 @@ def _links(acc: Accounts, rs: Resolver) -> None:
             rs.findings.append(Finding(
                 "BAL-NEGATIVE", ERROR, bal.ref,
                 f"{bal.label}由程序推算为 {fmt_amount(bal.value)}（总计减本年支出等），不能为负数；"
-                f"通常是某项支出多填或收入少填，请核对参与计算的单元格：{cells or '各项收入和支出'}", bal.inputs[:6]))
+                f"通常是某项支出多填或收入少填，请核对参与计算的单元格：{cells or '各项收入和支出'}", bal.inputs[:6],
+                ((bal.ref, fmt_amount(bal.value)),)))  # the grey cell shows the figure in the check workbook
 
 
 def _running_costs(acc: Accounts, rs: Resolver) -> None:
@@ -506,8 +531,8 @@ def check(acc: Accounts, settings: Settings | None = None) -> list[Finding]:
 
 def rules_markdown() -> str:
     """The rule list as a Markdown table (README's copy is generated from this; a test compares)."""
-    lines = ["| 规则 | 检查内容 |", "|---|---|"]
-    lines += [f"| `{rule}` | {text} |" for rule, text in RULES.items()]
+    lines = ["| 规则 | 名称 | 检查内容 |", "|---|---|---|"]
+    lines += [f"| `{rule}` | {rule_name(rule)} | {text} |" for rule, text in RULES.items()]
     return "\n".join(lines)
 
 
@@ -515,4 +540,4 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == ERROR for f in findings)
 
 
-__all__ = ["RULES", "check", "has_errors", "HINT"]
+__all__ = ["RULES", "RULE_NAMES", "check", "has_errors", "rule_name", "HINT"]

@@ -51,7 +51,7 @@ class DefaultGroup(ChineseHelp, click.Group):
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):
-        return ["run", "init", "check", "核对", "自评", "部门", "serve"]
+        return ["run", "init", "check", "核对", "自评", "部门", "serve", "示例"]
 
     def main(self, *args, **kwargs):
         """click's own usage errors (English, status 2) become one Chinese sentence and status 1."""
@@ -142,6 +142,7 @@ def main(ctx, layouts):
       generate 部门 文件夹/           汇总本级和所属单位的工作簿，生成部门决算说明
       generate 核对 决算说明.docx [工作簿.xlsx]  核对一份（手写的）决算说明：正文、附表、图表数据和工作簿是否一致
       generate serve                 打开网页版（在浏览器中上传工作簿、下载报告）
+      generate 示例                  写出一份示例工作簿并生成它的报告（第一次使用时试一试）
     """
     from .profiles import use_layouts
 
@@ -423,7 +424,8 @@ def selfeval_cmd(workbook: Path, output: Path, force: bool):
     _run_one(workbook, output, force, None, only_selfeval=True)
 
 
-@main.command("部门", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
+@main.command("部门", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]",
+              short_help="汇总本级和所属单位的工作簿，生成部门决算说明。")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path, file_okay=False), default=DEFAULT_OUTPUT,
               show_default=True, help="输出文件夹（写入 output/<文件夹名>/）")
@@ -477,12 +479,41 @@ def department_cmd(folder: Path, output: Path, force: bool, previous: Path | Non
               help="监听的地址，默认 127.0.0.1（只有本机能打开）；0.0.0.0 则同一网络的其他电脑也能打开")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, metavar="端口", help="端口，默认 8000")
 @click.option("--no-browser", is_flag=True, help="启动后不自动打开浏览器")
+@click.option("--folder", type=click.Path(path_type=Path, file_okay=False), default=None, metavar="文件夹",
+              help="保存上传的工作簿、生成的报告和上传记录的文件夹，默认 output/网页版（重启后仍可查看）")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def serve_cmd(host: str, port: int, no_browser: bool):
+def serve_cmd(host: str, port: int, no_browser: bool, folder: Path | None):
     """打开网页版：在浏览器中下载空白工作簿、上传工作簿、查看检查结果并下载报告。"""
     from .web import serve
 
     try:
-        serve(host, port, open_browser=not no_browser)
+        serve(host, port, open_browser=not no_browser, folder=folder)
     except GeneratorError as exc:
         _fail(str(exc))
+
+
+@main.command("示例", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]",
+              short_help="写出一份示例工作簿并生成它的报告。")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("示例"), required=False)
+@click.option("--profile", "profile_key", default=None, metavar="格式",
+              help="示例的报告格式：sichuan-2024（默认）、shanghai-2024、sichuan-2020，也可写下拉列表中的名称")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def sample_cmd(folder: Path, profile_key: str | None):
+    """写出一份填好的示例工作簿（随程序安装），并检查它、生成它的决算说明和图表，
+    都写入 FOLDER（默认当前目录下的“示例”文件夹）。照着示例填写自己的工作簿最快。"""
+    from .profiles import profile, profiles
+    from .samples import copy_sample
+
+    try:
+        wanted = profile(profile_key).id
+    except KeyError:
+        _fail(f"没有报告格式“{profile_key}”；可选：" + "、".join(f"{p.id}（{p.label}）" for p in profiles()))
+        return
+    try:
+        workbook = copy_sample(folder, wanted)
+    except GeneratorError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"示例工作簿：{workbook}")
+    _run_one(workbook, folder / "output", force=False, previous=None)
+    click.echo(f"完成。用 Excel/WPS 打开示例工作簿对照填写；报告在“{folder / 'output'}”中。")

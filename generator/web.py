@@ -3,9 +3,15 @@
 Why Flask: it is well kept, small and synchronous, which fits a tool that runs on the clerk's
 own computer for one office. Nothing here needs async: a single workbook is generated within
 the request (about 1–2 s); a batch runs in a background thread (`generator.batch.run_batch`,
-which uses worker processes itself) while the status page refreshes itself every few seconds.
-One generation runs at a time in this process (RENDER_LOCK); a single upload that arrives
-meanwhile waits in a background thread behind a self-refreshing page too.
+which uses worker processes itself) while the status page fetches its changing part every few
+seconds (web_static/page.js; without a script, <noscript> reloads the page). One generation runs
+at a time in this process (RENDER_LOCK); a single upload that arrives meanwhile waits in a
+background thread behind such a page too.
+
+What a clerk has done lasts: sessions, uploads, results and the history are kept in an SQLite
+database (`HISTORY_DB`, the standard library's sqlite3: no server) in the work folder beside
+the files (`serve`: output/网页版), so a server restart or a closed browser (the cookie lasts
+as long as the files) finds them again.
 
 The views are thin: they check the upload, call the library (`pipeline.generate`/`load`,
 `batch.run_batch`, `annotate.write_check_report`, `workbook.write_workbook`) and show the
@@ -18,15 +24,15 @@ Safety (the constants below are the limits):
   ever display text. Zip members with absolute paths or "..", anything not .xlsx, Office lock
   files (~$…) and hidden files are skipped, and the unpacked size is capped;
 - each browser session gets a random id (kept in Flask's signed session cookie; the secret key
-  is generated anew at every start) and its own temporary folder; every download is looked up
+  is generated once per work folder and kept in its database) and its own folder; every download is looked up
   only among that session's own results, so two people using the page at once never see each
   other's files, and an unknown id is a 404;
 - requests from other sites are refused: a state-changing request must come from our own page
   (Origin/Referer) and carry the session's token; the cookie is SameSite=Strict; only the host
   names the server serves are answered (against DNS rebinding); a link from another site is
   answered with a page that reloads itself, so it never replaces the clerk's session cookie;
-- a session's folder is removed `SESSION_MAX_AGE` seconds after its last request (a sweep runs
-  on every request), and the whole work folder when the server stops.
+- a session's folder and records are removed `SESSION_MAX_AGE` seconds after its last request
+  (a sweep runs on every request); pages are never cached (Cache-Control: no-store).
 """
 
 from __future__ import annotations
@@ -66,6 +72,8 @@ REFRESH_SECONDS = 2  # the status page of a running batch reloads itself this of
 BLANK_NAME = "空白工作簿.xlsx"
 SUMMARY_NAME = "汇总.xlsx"
 ARCHIVE_NAME = "全部报告.zip"
+HISTORY_DB = "网页版记录.sqlite3"
+DEFAULT_FOLDER = Path("output") / "网页版"  # in the work folder: sessions, uploads and results survive a restart
 
 # Hints written for the command line, as the web page says them.
 WEB_WORDING = (
@@ -121,14 +129,28 @@ class Unit:
     unit_name: str = ""
     findings: list[Finding] = field(default_factory=list)
     report: str | None = None  # download ids
-    changes: str | None = None
+    changes: str | None = None  # 修订说明.txt
+    check: str | None = None  # 检查结果.xlsx (written when the unit has something to fix)
     charts: list[tuple[str, str]] = field(default_factory=list)  # (download id, caption)
-    selfeval: list[tuple[str, str]] = field(default_factory=list)  # 绩效自评报告: (download id, file name)
+    selfeval: list[tuple[str, str]] = field(default_factory=list)  # 绩效自评报告: (download id, short name)
     skipped: bool = False
     out_dir: Path | None = None
+    layout: str = ""  # the report layout used (profile label)
+    figures: dict[str, str | None] = field(default_factory=dict)  # batch.key_figures: what the result page shows
+    change_report: dict | None = None  # batch.change_report, shown on the page
+    data: Path | None = None  # the report's 数据.json (sentences for the preview, chart descriptions)
 
     def count(self, severity: str) -> int:
         return sum(f.severity == severity for f in self.findings)
+
+    @property
+    def needs_fixing(self) -> bool:
+        """Errors or warnings: only then is the marked workbook worth offering."""
+        return any(f.severity in (ERROR, WARNING) for f in self.findings)
+
+    @property
+    def name(self) -> str:
+        return self.unit_name or display_stem(self.display)
 
 
 @dataclass
@@ -171,6 +193,7 @@ class Session:
     jobs: dict[str, Job] = field(default_factory=dict)
     stored_names: dict[str, str] = field(default_factory=dict)  # display name → generated stem
     last_data: dict[str, Path] = field(default_factory=dict)  # generated stem → data JSON of its last report
+    last_findings: dict[str, list[dict]] = field(default_factory=dict)  # generated stem → findings of its last upload
 
     @property
     def busy(self) -> bool:
@@ -186,14 +209,119 @@ class Session:
         return self.stored_names[key]
 
 
+# ------------------------------------------------------------------ kept on disk
+
+def _plain(value):
+    """A session or job as JSON can hold it (paths as text, findings as dicts)."""
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Finding):
+        return value.as_dict()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def _path(value) -> Path | None:
+    return Path(value) if value else None
+
+
+def job_from_dict(raw: dict) -> Job:
+    units = []
+    for u in raw["units"]:
+        u = dict(u)
+        u["stored"], u["out_dir"], u["data"] = Path(u["stored"]), _path(u.get("out_dir")), _path(u.get("data"))
+        u["findings"] = [Finding.of(f) for f in u.get("findings") or []]
+        u["charts"] = [tuple(c) for c in u.get("charts") or []]
+        u["selfeval"] = [tuple(c) for c in u.get("selfeval") or []]
+        units.append(Unit(**{k: v for k, v in u.items() if k in Unit.__dataclass_fields__}))
+    raw = dict(raw, units=units, folder=Path(raw["folder"]),
+               downloads={k: Download(Path(d["path"]), d["name"], d.get("inline", False))
+                          for k, d in (raw.get("downloads") or {}).items()})
+    return Job(**{k: v for k, v in raw.items() if k in Job.__dataclass_fields__})
+
+
 class Store:
-    """All sessions of one server, in memory; their files under one temporary folder."""
+    """All sessions of one server, in memory, and in an SQLite database in the work folder
+    (`HISTORY_DB`), with their files beside it: a server restart (or a closed browser, whose
+    cookie lasts as long as the files) finds every upload, result and its history again."""
 
     def __init__(self, root: Path):
+        import sqlite3
+
         self.root = root
         self.sessions: dict[str, Session] = {}
-        self.lock = threading.Lock()
-        self.blank: Path | None = None
+        self.lock = threading.RLock()
+        self.blanks: dict[str, Path] = {}
+        self.db = sqlite3.connect(root / HISTORY_DB, check_same_thread=False, isolation_level=None)
+        with self.lock:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, last_seen REAL, state TEXT)")
+            self.db.execute("CREATE TABLE IF NOT EXISTS jobs (id TEXT PRIMARY KEY, session TEXT, created REAL, "
+                            "state TEXT)")
+        self._load()
+
+    def secret(self) -> bytes:
+        """The key that signs the session cookie: kept, so a restart does not forget the browsers."""
+        with self.lock:
+            row = self.db.execute("SELECT value FROM settings WHERE key = 'secret'").fetchone()
+            if row is None:
+                row = (secrets.token_hex(32),)
+                self.db.execute("INSERT INTO settings VALUES ('secret', ?)", row)
+        return bytes.fromhex(row[0])
+
+    def _load(self) -> None:
+        import json
+
+        for sid, last_seen, state in self.db.execute("SELECT id, last_seen, state FROM sessions").fetchall():
+            raw = json.loads(state)
+            self.sessions[sid] = Session(sid, Path(raw["folder"]), last_seen, {}, raw.get("stored_names") or {},
+                                         {k: Path(v) for k, v in (raw.get("last_data") or {}).items()},
+                                         raw.get("last_findings") or {})
+        for sid, state in self.db.execute("SELECT session, state FROM jobs ORDER BY created").fetchall():
+            sess = self.sessions.get(sid)
+            if sess is None:
+                continue
+            try:
+                job = job_from_dict(json.loads(state))
+            except (KeyError, TypeError, ValueError):
+                log.exception("无法读取保存的处理记录")
+                continue
+            if job.running:  # the server stopped while it ran: say so rather than wait forever
+                job.state, job.message = "失败", "服务器在处理过程中停止，这次上传没有处理完；请重新上传。"
+                for unit in job.units:
+                    if unit.status in ("待处理", "处理中"):
+                        unit.status, unit.message = "错误", "未处理：服务器在处理过程中停止，请重新上传。"
+                self.save_job(sess, job)
+            sess.jobs[job.id] = job
+
+    def save_session(self, sess: Session) -> None:
+        import json
+
+        state = json.dumps(_plain({"folder": sess.folder, "stored_names": sess.stored_names,
+                                   "last_data": sess.last_data, "last_findings": sess.last_findings}),
+                           ensure_ascii=False)
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?)", (sess.id, sess.last_seen, state))
+
+    def save_job(self, sess: Session, job: Job) -> None:
+        """Record a job (and its session). A failure to record is logged, never the job's failure:
+        the page still shows the result, only a restart would not."""
+        import json
+        import sqlite3
+
+        try:
+            with self.lock:
+                state = json.dumps(_plain(job), ensure_ascii=False)
+                self.save_session(sess)
+                self.db.execute("INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)", (job.id, sess.id, job.created, state))
+        except (sqlite3.Error, RuntimeError, TypeError, ValueError):
+            log.exception("无法保存处理记录 %s", job.id)
 
     def get(self, sid: str | None, create: bool) -> Session | None:
         with self.lock:
@@ -201,8 +329,10 @@ class Store:
             if sess is None and create:
                 sid = secrets.token_urlsafe(18)
                 sess = self.sessions[sid] = Session(sid, self.root / "sessions" / secrets.token_hex(12), time.time())
+                self.save_session(sess)
             if sess is not None:
                 sess.last_seen = time.time()
+                self.db.execute("UPDATE sessions SET last_seen = ? WHERE id = ?", (sess.last_seen, sess.id))
             return sess
 
     def sweep(self, max_age: float) -> None:
@@ -212,19 +342,27 @@ class Store:
             old = [s for s in self.sessions.values() if now - s.last_seen >= max_age and not s.busy]
             for sess in old:
                 del self.sessions[sess.id]
+                self.db.execute("DELETE FROM jobs WHERE session = ?", (sess.id,))
+                self.db.execute("DELETE FROM sessions WHERE id = ?", (sess.id,))
         for sess in old:
             shutil.rmtree(sess.folder, ignore_errors=True)
             log.info("已删除过期的会话文件夹 %s", sess.folder)
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
 
 
 # ------------------------------------------------------------------ the app
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The web app. `config` may override MAX_CONTENT_LENGTH, MAX_WORKBOOKS, MAX_UNZIPPED_BYTES,
-    SESSION_MAX_AGE, JOBS (worker processes of a batch; None = one per core) and WORK_DIR."""
+    SESSION_MAX_AGE, JOBS (worker processes of a batch; None = one per core) and WORK_DIR (the
+    folder the uploads, results and their history are kept in; a temporary one when None)."""
+    from . import __version__
+
     app = Flask(__name__, template_folder="web_templates", static_folder="web_static", static_url_path="/static")
     app.config.update(
-        SECRET_KEY=secrets.token_bytes(32),  # new at every start: old cookies simply start a new session
         MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
         MAX_WORKBOOKS=MAX_WORKBOOKS,
         MAX_UNZIPPED_BYTES=MAX_UNZIPPED_BYTES,
@@ -236,6 +374,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         ALLOWED_HOSTS=LOCAL_HOSTS,  # host names the page answers to (against DNS rebinding); serve adds its own
     )
     app.config.update(config or {})
+    # the cookie lasts as long as the files it leads to: closing the browser does not lose them
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_AGE"]
+    # refreshed by the pages that use the session (current()), never by a bounce page answering a link from another site
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     if app.config["WORK_DIR"] is None:
         root = Path(tempfile.mkdtemp(prefix="juesuan-web-"))
         atexit.register(shutil.rmtree, root, True)
@@ -243,14 +385,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         root = Path(app.config["WORK_DIR"])
         root.mkdir(parents=True, exist_ok=True)
     store = Store(root)
+    app.config["SECRET_KEY"] = store.secret()
     app.extensions["juesuan"] = store
-    app.jinja_env.globals.update(limits=limits_text(app.config), ERROR=ERROR, WARNING=WARNING, csrf_token=csrf_token)
-    app.jinja_env.filters["clock"] = lambda t: time.strftime("%H:%M", time.localtime(t))
+    from .profiles import profiles
+
+    layouts = [(p.id, p.label) for p in profiles()]
+    app.jinja_env.globals.update(limits=limits_text(app.config), ERROR=ERROR, WARNING=WARNING, csrf_token=csrf_token,
+                                 layouts=layouts, version=__version__, rule_name=_rule_name,
+                                 max_mb=app.config["MAX_CONTENT_LENGTH"] // 1024 // 1024,
+                                 max_workbooks=app.config["MAX_WORKBOOKS"], figure_rows=FIGURE_ROWS,
+                                 department_suffix=DEPARTMENT_SUFFIXES[0], REFRESH_SECONDS=REFRESH_SECONDS,
+                                 preview=preview, row_note=row_note, figure_label=_figure_label)
+    app.jinja_env.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
 
     def current(create: bool = False) -> Session | None:
         sess = store.get(session.get("sid"), create)
         if sess is not None and session.get("sid") != sess.id:
             session["sid"] = sess.id
+        if sess is not None:
+            session.permanent = True
         return sess
 
     def find_job(job_id: str) -> Job:
@@ -277,20 +430,43 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             return error_page(CROSS_SITE, 400)
         store.sweep(app.config["SESSION_MAX_AGE"])
 
+    @app.after_request
+    def never_stale(response):
+        """Pages show state that changes (the history, a running batch): never from a cache, so
+        Back shows the upload just made and no file stays chosen in the form."""
+        if response.mimetype in ("text/html", "application/json"):
+            response.headers["Cache-Control"] = "no-store"
+        elif response.headers.get("Content-Disposition") or request.path.startswith("/j/"):
+            response.headers.setdefault("Cache-Control", "private, no-cache")
+        return response
+
     @app.get("/")
     def index():
         sess = current()
-        jobs = sorted(sess.jobs.values(), key=lambda j: j.created, reverse=True) if sess else []
-        return render_template("index.html", jobs=jobs)
+        return render_template("index.html", history=history(sess))
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return app.send_static_file("favicon.svg"), 200, {"Content-Type": "image/svg+xml"}
 
     @app.get("/blank.xlsx")
     def blank():
-        """The blank workbook: the same writer as `generate init`, written once per server start."""
+        return redirect(url_for("blank_layout", layout=layouts[0][0]))
+
+    @app.get("/blank/<layout>.xlsx")
+    def blank_layout(layout: str):
+        """The blank workbook of one report layout: the same writer as `generate init --profile`,
+        written once per server start; the layout's name is in the file name."""
         from . import workbook
 
-        if store.blank is None or not store.blank.exists():
-            store.blank = workbook.write_workbook(store.root / BLANK_NAME)
-        return send_file(store.blank, as_attachment=True, download_name=BLANK_NAME)
+        label = dict(layouts).get(layout)
+        if label is None:
+            abort(404)
+        path = store.blanks.get(layout)
+        if path is None or not path.exists():
+            path = store.blanks[layout] = workbook.write_workbook(store.root / "blank" / f"{layout}.xlsx",
+                                                                  profile_id=layout)
+        return send_file(path, as_attachment=True, download_name=blank_name(label))
 
     @app.post("/upload")
     def upload():
@@ -302,22 +478,39 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         except UploadRejected as exc:
             return _index_error(str(exc), sess)
         sess.jobs[job.id] = job
+
+        def save() -> None:
+            store.save_job(sess, job)
+
+        save()
         if not job.batch and RENDER_LOCK.acquire(blocking=False):
             try:
                 run_single(sess, job)  # about 1–2 s: the answer comes with this request
             finally:
                 RENDER_LOCK.release()
+                save()
         else:
             work = run_many if job.batch else queued_single
-            threading.Thread(target=work, args=(sess, job, app.config["JOBS"]), daemon=True,
+            threading.Thread(target=work, args=(sess, job, app.config["JOBS"], save), daemon=True,
                              name=f"job-{job.id}").start()
+        if request.headers.get("X-Requested-With") == "upload":  # the page's own upload with a progress bar
+            return {"location": url_for("show_job", job_id=job.id)}
         return redirect(url_for("show_job", job_id=job.id), code=303)
 
     @app.get("/j/<job_id>")
     def show_job(job_id: str):
         job = find_job(job_id)
-        refresh = REFRESH_SECONDS if job.running else None
-        return render_template("job.html", job=job, unit=None if job.batch else job.units[0], refresh=refresh)
+        show = request.args.get("show", "")
+        return render_template("job.html", job=job, unit=None if job.batch else job.units[0],
+                               refresh=REFRESH_SECONDS if job.running else None, rows=batch_rows(job, show), show=show)
+
+    @app.get("/j/<job_id>/live")
+    def live(job_id: str):
+        """The part of a running job's page that changes, for the page's script to swap in (no reload)."""
+        job = find_job(job_id)
+        show = request.args.get("show", "")
+        return {"running": job.running, "html": render_template("_live.html", job=job, rows=batch_rows(job, show),
+                                                                show=show, unit=None if job.batch else job.units[0])}
 
     @app.get("/j/<job_id>/u/<int:index>")
     def show_unit(job_id: str, index: int):
@@ -337,19 +530,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     @app.get("/j/<job_id>/u/<int:index>/check")
     def check_workbook(job_id: str, index: int):
         """The workbook with the cells at fault marked (written on first request)."""
-        from .annotate import write_check_report
-
+        sess = current()
         job = find_job(job_id)
         if not 0 <= index < len(job.units) or not job.units[index].findings or job.running:
             abort(404)
         unit = job.units[index]
-        target = job.folder / f"check-{index}.xlsx"
-        if not target.exists():
-            try:
-                write_check_report(unit.stored, unit.findings, target)
-            except GeneratorError:
+        if unit.check is None:
+            if write_check(job, unit) is None:
                 abort(404)
-        return send_file(target, as_attachment=True, download_name=f"{display_stem(unit.display)}.检查结果.xlsx")
+            store.save_job(sess, job)
+        return redirect(url_for("download", job_id=job.id, file_id=unit.check))
 
     @app.post("/review")
     def review_report():
@@ -375,8 +565,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         message = HTTP_MESSAGES.get(code, "无法处理该请求，请返回首页重新操作。").format(
             hours=app.config["SESSION_MAX_AGE"] // 3600)
         if code == 413:
-            message = (f"上传的内容超过了限制：每次合计不超过 {app.config['MAX_CONTENT_LENGTH'] // 1024 // 1024} MB、"
-                       f"最多 {app.config['MAX_WORKBOOKS']} 份工作簿。请分几次上传。")
+            message = too_large_message(app.config, request.content_length)
         return error_page(message, code)
 
     @app.errorhandler(Exception)
@@ -452,13 +641,97 @@ def same_origin(req) -> bool:
 
 
 def _index_error(message: str, sess: Session):
-    jobs = sorted(sess.jobs.values(), key=lambda j: j.created, reverse=True)
-    return render_template("index.html", jobs=jobs, error=message), 400
+    return render_template("index.html", history=history(sess), error=message), 400
 
 
 def limits_text(config) -> str:
     return (f"每次上传合计不超过 {config['MAX_CONTENT_LENGTH'] // 1024 // 1024} MB、最多 {config['MAX_WORKBOOKS']} 份工作簿；"
-            f"上传的文件和生成的报告只有您自己的浏览器能看到，最后一次操作 {config['SESSION_MAX_AGE'] // 3600} 小时后自动删除。")
+            f"上传的文件和生成的报告只有您自己的浏览器能看到，保存在本机，最后一次操作 "
+            f"{config['SESSION_MAX_AGE'] // 3600} 小时后自动删除（关闭浏览器或重启程序不影响）。")
+
+
+def too_large_message(config, length: int | None) -> str:
+    limit = config["MAX_CONTENT_LENGTH"] // 1024 // 1024
+    size = f"（这次约 {length / 1024 / 1024:.0f} MB）" if length else ""
+    return (f"上传的内容超过了限制：每次合计不超过 {limit} MB{size}、最多 {config['MAX_WORKBOOKS']} 份工作簿。"
+            "一份决算工作簿通常不到 1 MB：只选了一个文件的，请确认它是填好的决算工作簿（不是含大量图片的其他文件）；"
+            "选了多个文件的，请分几次上传。")
+
+
+def blank_name(label: str) -> str:
+    """"空白工作簿-上海2024（9张附表）.xlsx": the layout in the name, so the clerk picks the right one."""
+    return f"{BLANK_NAME.removesuffix('.xlsx')}-{label}.xlsx"
+
+
+def _figure_label(key: str) -> str:
+    from .figures import figure_label
+
+    return figure_label(key)
+
+
+def row_note(unit: Unit) -> str:
+    """The 说明 of a unit's row in a batch table: what happened, and where to look."""
+    text = unit.message.replace("请按下表的提示修改后重新上传", "点击工作簿名称查看每处问题的位置和说明")
+    if unit.skipped:
+        text = "未变动，沿用上次的报告。" + text
+    if not text and unit.needs_fixing:
+        first = next(f for f in unit.findings if f.severity in (ERROR, WARNING))
+        n = unit.count(first.severity)
+        text = f"{first.severity} {n} 处，例如：{_rule_name(first.rule)}（{first.ref}）"
+    return text
+
+
+def _rule_name(rule: str) -> str:
+    from .check import rule_name
+
+    return rule_name(rule)
+
+
+# The key figures a result page shows (names of batch.key_figures), in this order.
+FIGURE_ROWS = ("收入总计", "本年收入合计", "本年支出合计", "财政拨款收入支出总计", "一般公共预算财政拨款支出",
+               "基本支出", "项目支出", "“三公”经费合计", "机关运行经费")
+
+
+@dataclass
+class HistoryRow:
+    job: Job
+    title: str  # the unit's name (or "N 份工作簿")
+    file: str  # what was uploaded
+    layout: str
+    latest: bool  # the newest upload of this file name (an older one was replaced by a correction)
+
+
+def history(sess: Session | None) -> list[HistoryRow]:
+    """The session's uploads, newest first, each with its unit, layout and whether it is the latest of its name."""
+    if sess is None:
+        return []
+    rows: list[HistoryRow] = []
+    seen: set[str] = set()
+    for job in sorted(sess.jobs.values(), key=lambda j: j.created, reverse=True):
+        if job.batch:
+            layouts = sorted({u.layout for u in job.units if u.layout})
+            rows.append(HistoryRow(job, f"{len(job.units)} 份工作簿", "、".join(u.display for u in job.units[:3])
+                                   + ("等" if len(job.units) > 3 else ""), "、".join(layouts), True))
+            continue
+        unit = job.units[0]
+        key = unit.display.casefold()
+        rows.append(HistoryRow(job, unit.unit_name or display_stem(unit.display), unit.display, unit.layout,
+                               key not in seen))
+        seen.add(key)
+    return rows
+
+
+STATUS_ORDER = {"错误": 0, "警告": 1, "成功": 2}
+
+
+def batch_rows(job: Job, show: str = "") -> list[Unit]:
+    """The units of a batch as its table lists them: once done, errors first; `show` keeps one status."""
+    units = list(job.units)
+    if not job.running:
+        units.sort(key=lambda u: (STATUS_ORDER.get(u.status, 3), u.index))
+    if show in STATUS_ORDER:
+        units = [u for u in units if u.status == show]
+    return units
 
 
 # ------------------------------------------------------------------ receiving an upload
@@ -568,15 +841,44 @@ def receive(sess: Session, files, config) -> Job:
     return job
 
 
+OLD_EXCEL = (".xls", ".et")
+OTHER_ARCHIVES = (".rar", ".7z", ".tar", ".gz")
+
+
+def _size(f) -> int:
+    try:
+        stream = f.stream
+        here = stream.tell()
+        stream.seek(0, 2)
+        size = stream.tell()
+        stream.seek(here)
+        return size
+    except (OSError, AttributeError, ValueError):
+        return -1
+
+
+def _refusal(lower: str) -> str:
+    """What the page says of a file that is not a workbook by its content, by what it is called."""
+    if lower.endswith(OLD_EXCEL):
+        return ("已忽略“{}”：这是旧版 Excel（.xls）文件，本程序读不了；请在 Excel/WPS 中打开，"
+                "“文件 → 另存为”选择“Excel 工作簿（*.xlsx）”后上传。")
+    if lower.endswith(OTHER_ARCHIVES):
+        return ("已忽略“{}”：只能读 .zip 压缩包；请解压后重新压缩为 .zip（右键 → 发送到 → 压缩(zipped)文件夹），"
+                "或直接选择其中的 .xlsx 工作簿。")
+    return "已忽略“{}”：只能上传 .xlsx 工作簿或 .zip 压缩包。"
+
+
 def _receive_one(f, add, notes: list[str], budget: dict[str, int]) -> None:
     name = clean_display(f.filename.replace("\\", "/").rsplit("/", 1)[-1])
     lower = name.lower()
-    if lower.endswith(".zip"):
-        _unzip(f, name, add, notes, budget)
-    elif lower.startswith("~$"):
+    if lower.startswith("~$"):
         notes.append(f"已忽略“{name}”：这是 Office 的临时文件，不是工作簿。")
-    else:  # a workbook by its extension or, renamed, by its content (`add` looks)
-        add(name, lambda tmp: f.save(tmp))
+    elif _size(f) == 0:
+        notes.append(f"已忽略“{name}”：这是一个空文件（0 字节），可能没有保存完整；请在 Excel/WPS 中打开原工作簿重新保存后上传。")
+    elif lower.endswith(".zip"):
+        _unzip(f, name, add, notes, budget)
+    else:  # a workbook by its extension or, renamed, by its content (`add` looks); if not, why and what to do
+        add(name, lambda tmp: f.save(tmp), refused=_refusal(lower))
 
 
 def _unzip(storage, name: str, add, notes: list[str], budget: dict[str, int]) -> None:
@@ -637,12 +939,17 @@ def web_message(text: str, unit: Unit | None = None) -> str:
         text = text.replace(str(unit.stored), unit.display).replace(unit.stored.name, unit.display)
         if unit.out_dir is not None:
             text = text.replace(str(unit.out_dir), display_stem(unit.display))
+        if unit.layout:  # the blank workbook of the unit's own layout, not just "the new one"
+            text = text.replace("在首页下载新版空白工作簿", f"在首页下载“{unit.layout}”的空白工作簿")
+            text = text.replace("在首页下载空白工作簿", f"在首页下载“{unit.layout}”的空白工作簿")
     return text
 
 
 def _findings(items, unit: Unit) -> list[Finding]:
-    found = [f if isinstance(f, Finding) else Finding(**f) for f in items]
-    found = [Finding(f.rule, f.severity, f.ref, web_message(f.message, unit)) for f in found]
+    from dataclasses import replace
+
+    found = [Finding.of(f) for f in items]
+    found = [replace(f, message=web_message(f.message, unit)) for f in found]
     return sorted(found, key=lambda f: SEVERITY_ORDER.get(f.severity, 9))
 
 
@@ -650,16 +957,24 @@ def _chart_caption(path: Path) -> str:
     return path.stem.replace("_", " ", 1)
 
 
+def _selfeval_label(stem: str, unit_name: str) -> str:
+    """"遂宁市…局2024年度整体支出绩效自评报告" → "整体支出绩效自评报告": the button says which report, not the unit again."""
+    short = stem.removeprefix(unit_name) if unit_name else stem
+    return re.sub(r"^\d{4}年度?", "", short) or stem
+
+
 def _add_report_files(job: Job, unit: Unit, files: list[Path], changed: bool) -> None:
     for path in files:
         if path.name.endswith("绩效自评报告.docx"):
-            unit.selfeval.append((job.add(path, path.name), path.stem))
+            unit.selfeval.append((job.add(path, path.name), _selfeval_label(path.stem, unit.unit_name)))
         elif path.suffix == ".docx":
             unit.report = job.add(path, path.name)
         elif path.suffix == ".png":
             unit.charts.append((job.add(path, path.name, inline=True), _chart_caption(path)))
         elif path.name.endswith(".txt") and changed:
             unit.changes = job.add(path, f"{display_stem(unit.display)}.修订说明.txt")
+        elif path.name.endswith(".数据.json"):
+            unit.data = path
 
 
 def _read_json(path: Path) -> dict | None:
@@ -671,79 +986,128 @@ def _read_json(path: Path) -> dict | None:
         return None
 
 
-def queued_single(sess: Session, job: Job, jobs: int | None = None) -> None:
+def write_check(job: Job, unit: Unit) -> str | None:
+    """The unit's 检查结果.xlsx (its workbook with the findings marked), once; its download id."""
+    from .annotate import write_check_report
+
+    if unit.check is not None:
+        return unit.check
+    if not unit.stored.is_file():  # a 部门's own row: its findings belong to its units' workbooks
+        return None
+    name = f"{display_stem(unit.display)}.检查结果.xlsx"
+    target = job.folder / "check" / f"{unit.stored.stem}.检查结果.xlsx"  # stored under the generated name
+    try:
+        write_check_report(unit.stored, unit.findings, target)
+    except GeneratorError as exc:
+        log.info("无法写出 %s 的检查结果：%s", unit.display, exc)
+        return None
+    unit.check = job.add(target, name)
+    return unit.check
+
+
+def queued_single(sess: Session, job: Job, jobs: int | None = None, save=None) -> None:
     """A single workbook uploaded while another generation runs: waits its turn in a thread."""
     with RENDER_LOCK:
         job.state = "处理中"
-        run_single(sess, job)
+        try:
+            run_single(sess, job)
+        finally:
+            if save:
+                save()
 
 
 def run_single(sess: Session, job: Job) -> None:
     """One workbook (the caller holds RENDER_LOCK): `pipeline.generate`; on a GeneratorError
-    its message and (when the workbook can be read) its findings; with the last report of the
-    same upload name, a change report."""
+    its message and (when the workbook can be read) its findings; with the last upload of the
+    same name, a change report (figures, sentences, findings fixed and new)."""
     from . import batch, pipeline
     from .output import atomic_write
+    from .profiles import of_unit
 
     unit = job.units[0]
     unit.status = "处理中"
     # each upload keeps its own report: the links of an earlier upload of the same name keep
     # serving the earlier report; the change report compares with the last one
     unit.out_dir = pipeline.output_dir(unit.stored, job.folder / "report")
-    last = sess.last_data.get(unit.stored.stem)
+    stem = unit.stored.stem
+    last = sess.last_data.get(stem)
     old = _read_json(last) if last else None
+    old_findings = sess.last_findings.get(stem)
     try:
         outcome = pipeline.generate(unit.stored, unit.out_dir.parent, out_dir=unit.out_dir)
         files = outcome.written.all()
-        changes = batch.change_report(old, _read_json(outcome.written.data) or {}) if old else None
-        if changes and (changes["figures"] or changes["sentences"]):
-            name = outcome.accounts.unit.get("name") or display_stem(unit.display)
+        unit.unit_name = outcome.accounts.unit.get("name") or ""
+        unit.layout = of_unit(outcome.accounts.unit).label
+        unit.figures = batch.key_figures(outcome.accounts)
+        new_findings = [f.as_dict() for f in outcome.findings]
+        changes = None
+        if old is not None or old_findings is not None:
+            changes = batch.change_report(old, _read_json(outcome.written.data), old_findings, new_findings)
+        if batch.has_changes(changes):
             with atomic_write(unit.out_dir / batch.CHANGES) as tmp:
-                tmp.write_text(batch.format_changes(name, changes), "utf-8-sig")
+                tmp.write_text(batch.format_changes(unit.name, changes), "utf-8-sig")
             files.append(unit.out_dir / batch.CHANGES)
+            unit.change_report = changes
     except GeneratorError as exc:
         unit.status, unit.message = "错误", web_message(str(exc), unit)
         if exc.accounts is not None:  # read before it failed: its findings come with the error
+            with contextlib.suppress(KeyError):
+                unit.layout = of_unit(exc.accounts.unit).label
             unit.findings, unit.unit_name = _findings(exc.findings, unit), exc.accounts.unit.get("name") or ""
+            unit.message = web_message(str(exc), unit)
+            sess.last_findings[stem] = [f.as_dict() for f in exc.findings]
     except Exception as exc:  # a bug, not the clerk's mistake
         log.exception("生成 %s（%s）时出错", unit.display, unit.stored)
         unit.status, unit.message = "错误", f"程序内部错误（{type(exc).__name__}），未生成报告；详细信息已记录在服务器日志中。"
     else:
         unit.findings = _findings(outcome.findings, unit)
-        unit.unit_name = outcome.accounts.unit.get("name") or ""
         unit.status = "警告" if unit.count(WARNING) else "成功"
         _add_report_files(job, unit, files, changed=True)
-        sess.last_data[unit.stored.stem] = outcome.written.data
+        sess.last_data[stem] = outcome.written.data
+        sess.last_findings[stem] = new_findings
+    if unit.needs_fixing:
+        write_check(job, unit)
     job.state, job.done = "完成", 1
 
 
-def run_many(sess: Session, job: Job, jobs: int | None) -> None:
-    """A batch, in a background thread: `batch.run_batch` with a progress callback; then the
-    summary with the uploaded names and one zip of everything."""
+def run_many(sess: Session, job: Job, jobs: int | None, save=None) -> None:
+    """A batch, in a background thread: `batch.run_batch` with a progress callback; then each
+    unit's check workbook, the summary with the uploaded names and one zip of everything."""
     from . import batch
 
     out_root = sess.folder / "batch"
     uploads = job.folder / "uploads"
     by_relative = {relative_name(u, uploads): u for u in job.units}
+    saved = [0.0]
+
+    def keep(force: bool = False) -> None:
+        if save and (force or time.monotonic() - saved[0] >= 1):  # on disk at most once a second while running
+            saved[0] = time.monotonic()
+            save()
 
     def progress(result, done, total):
         job.state, job.done, job.total = "处理中", done, total
         unit = by_relative.get((result or {}).get("relative", ""))
         if unit is not None:
             apply_result(job, unit, result)
+        keep()
 
     try:
         with RENDER_LOCK:
             job.state = "处理中"
+            keep(True)
             result = batch.run_batch([uploads], out_root, jobs=jobs, progress=progress)  # its 部门 folders too
             for r in result.results:
                 unit = by_relative.get(r["relative"])
                 if unit is not None:
                     apply_result(job, unit, r)
             job.skipped = result.skipped
+            keep_own_copies(job)
+            for unit in job.units:
+                if unit.needs_fixing:
+                    write_check(job, unit)
             summary = job.folder / SUMMARY_NAME
             write_named_summary(out_root / batch.SUMMARY, summary, job.units)
-            keep_own_copies(job)
             job.summary = job.add(summary, SUMMARY_NAME)
             job.archive = job.add(write_archive(job, summary), ARCHIVE_NAME)
             job.state = "完成"
@@ -753,6 +1117,8 @@ def run_many(sess: Session, job: Job, jobs: int | None) -> None:
         for unit in job.units:
             if unit.status in ("待处理", "处理中"):
                 unit.status, unit.message = "错误", "未处理：批量处理中断。"
+    finally:
+        keep(True)
 
 
 def relative_name(unit: Unit, uploads: Path) -> str:
@@ -769,20 +1135,26 @@ def _uploaded_names(job: Job, text: str) -> str:
 
 def apply_result(job: Job, unit: Unit, result: dict) -> None:
     """A result dict of `run_batch` → the unit as the page shows it."""
+    from dataclasses import replace
+
+    from . import batch
+
     if result.get("status") == "处理中":
         unit.status = "处理中"
         return
     unit.out_dir = Path(result["out_dir"]) if result.get("out_dir") else None
     unit.status = result["status"]
-    unit.message = _uploaded_names(job, web_message(result.get("message") or "", unit))
     unit.unit_name = result.get("unit") or ""
-    unit.findings = [Finding(f.rule, f.severity, _uploaded_names(job, f.ref), _uploaded_names(job, f.message))
+    unit.layout = result.get("layout") or unit.layout
+    unit.message = _uploaded_names(job, web_message(result.get("message") or "", unit))
+    unit.findings = [replace(f, ref=_uploaded_names(job, f.ref), message=_uploaded_names(job, f.message))
                      for f in _findings(result.get("findings") or [], unit)]
     unit.skipped = bool(result.get("skipped"))
+    unit.figures = result.get("figures") or unit.figures
     if unit.report is None and unit.out_dir is not None:
         changes = result.get("changes") or {}
-        _add_report_files(job, unit, [Path(f) for f in result.get("files") or []],
-                          changed=bool(changes.get("figures") or changes.get("sentences")))
+        unit.change_report = changes if batch.has_changes(changes) else None
+        _add_report_files(job, unit, [Path(f) for f in result.get("files") or []], changed=batch.has_changes(changes))
 
 
 def keep_own_copies(job: Job) -> None:
@@ -800,6 +1172,8 @@ def keep_own_copies(job: Job) -> None:
         for item in job.downloads.values():
             if item.path.is_relative_to(unit.out_dir):
                 item.path = own / item.path.relative_to(unit.out_dir)
+        if unit.data is not None and unit.data.is_relative_to(unit.out_dir):
+            unit.data = own / unit.data.relative_to(unit.out_dir)
         unit.out_dir = own
 
 
@@ -828,7 +1202,8 @@ def write_named_summary(source: Path, target: Path, units: list[Unit]) -> Path:
         for row in wb[sheet].iter_rows(min_row=2):
             unit = unit_of.get(row[0].value)
             if unit is not None and isinstance(row[message_column].value, str):
-                row[message_column].value = web_message(row[message_column].value, unit)
+                row[message_column].value = web_message(row[message_column].value, unit).replace(
+                    "请按下表的提示修改后重新上传", "各处问题见“问题清单”表")
     from .workbook import as_text
 
     as_text(wb)
@@ -838,26 +1213,44 @@ def write_named_summary(source: Path, target: Path, units: list[Unit]) -> Path:
 
 
 def write_archive(job: Job, summary: Path) -> Path:
-    """全部报告.zip: 汇总.xlsx, and a folder per workbook (named as uploaded) with its files."""
-    from .output import atomic_write
+    """全部报告.zip: 汇总.xlsx, and a folder per workbook (named as uploaded) with every document
+    of it: 决算说明, 绩效自评报告, 检查结果, 修订说明 and the charts."""
+    from .output import atomic_write, stable_member
     from .render import safe_name
 
     target = job.folder / ARCHIVE_NAME
     used: set[str] = set()
     with atomic_write(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        z.write(summary, SUMMARY_NAME)
+        z.writestr(stable_member(SUMMARY_NAME), summary.read_bytes())
         for unit in job.units:
             folder = base = "/".join(safe_name(p) for p in PurePosixPath(unit.display).with_suffix("").parts)
             n = 2
             while folder.casefold() in used:  # "单位.xlsx" and "单位 .xlsx" fold to one name: both kept
                 folder, n = f"{base}（{n}）", n + 1
             used.add(folder.casefold())
-            for key in [unit.report, unit.changes, *(c for c, _ in unit.charts)]:
-                item = job.downloads.get(key) if key else None
-                if item is not None and item.path.is_file() and unit.out_dir is not None:
-                    rel = item.path.relative_to(unit.out_dir).as_posix()
-                    z.write(item.path, f"{folder}/{item.name if key == unit.changes else rel}")
+            for key in unit_documents(unit):
+                item = job.downloads.get(key)
+                if item is None or not item.path.is_file():
+                    continue
+                inside = unit.out_dir is not None and item.path.is_relative_to(unit.out_dir) and key != unit.changes
+                name = item.path.relative_to(unit.out_dir).as_posix() if inside else item.name
+                z.writestr(stable_member(f"{folder}/{name}"), item.path.read_bytes())
     return target
+
+
+def unit_documents(unit: Unit) -> list[str]:
+    """The download ids of every document of a unit, in the order a reviewer reads them."""
+    keys = [unit.report, *(k for k, _ in unit.selfeval), unit.check, unit.changes, *(c for c, _ in unit.charts)]
+    return [k for k in keys if k]
+
+
+def preview(unit: Unit, limit: int = 12) -> tuple[list[str], dict[int, str]]:
+    """The report's first paragraphs with figures and its charts' descriptions (data JSON), for the result page."""
+    data = _read_json(unit.data) if unit.data else None
+    if not data:
+        return [], {}
+    alts = {f"图{c.get('number')}": c.get("alt") or "" for c in data.get("charts", [])}
+    return [s for s in data.get("sentences", []) if "万元" in s][:limit], alts  # the paragraphs with figures
 
 
 # ------------------------------------------------------------------ the server
@@ -905,19 +1298,26 @@ def make_web_server(host: str, port: int, app):
     return make_server(host, port, app, threaded=True, request_handler=_request_handler_class())
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) -> None:
-    """Run the page until Ctrl+C; open it in the default browser unless told not to."""
+def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True, folder: Path | None = None) -> None:
+    """Run the page until Ctrl+C; open it in the default browser unless told not to. Uploads,
+    results and their history are kept in `folder` (default output/网页版), so a restart keeps them."""
     import webbrowser
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    app = create_app({"ALLOWED_HOSTS": served_hosts(host)})
-    root = app.extensions["juesuan"].root
+    from .output import ensure_folder
+
+    root = ensure_folder(Path(folder) if folder else DEFAULT_FOLDER)
+    try:
+        app = create_app({"ALLOWED_HOSTS": served_hosts(host), "WORK_DIR": root})
+    except Exception as exc:  # sqlite3.Error: the history database cannot be opened there
+        raise GeneratorError(f"无法在“{root}”保存网页版的记录（{exc}）；请用 --folder 换一个文件夹") from None
+    store = app.extensions["juesuan"]
     try:  # werkzeug reports a taken port in English and exits: say it in Chinese instead
         with contextlib.redirect_stderr(io.StringIO()) as said:
             server = make_web_server(host, port, app)
     except (OSError, SystemExit) as exc:
-        shutil.rmtree(root, ignore_errors=True)
+        store.close()
         log.debug("make_server: %s %s", exc, said.getvalue())
         raise GeneratorError(f"无法在 {host}:{port} 启动网页服务：端口可能已被其他程序占用，或地址不是本机的；"
                              "可用 --port 换一个端口") from None
@@ -941,5 +1341,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, open_browser: bool = True) 
         from .batch import stop_workers
 
         stop_workers()  # a batch still running: its workers end with the server
-        shutil.rmtree(root, ignore_errors=True)
-        print("已退出，上传的文件和生成的报告已删除。", flush=True)
+        store.close()
+        hours = app.config["SESSION_MAX_AGE"] // 3600
+        print(f"已退出。上传的文件和生成的报告保存在“{root}”，再次启动后仍可查看（最后一次操作 {hours} 小时后自动删除）。",
+              flush=True)

@@ -219,6 +219,23 @@ def test_previous_year_disagreement_is_a_warning(tmp_path, minimal_data, make_wo
     assert acc.prior["total"] == D("90")
 
 
+def test_change_report_lists_every_printed_figure_that_changed(tmp_path):
+    """上年数!B4 1727.58 → 1700.00 changes no figure of this year, but the report's change (414.08 → 386.50),
+    its percentage and 图1's data: 修订说明 lists them, never “无”."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "四川-安居区社保局-2024年度单位决算.xlsx", folder / "安居.xlsx")
+    run_batch([folder], tmp_path / "out", jobs=1, selfeval=False)
+    wb = load_workbook(folder / "安居.xlsx")
+    wb["上年数"]["B4"] = 1700
+    wb.save(folder / "安居.xlsx")
+    result = run_batch([folder], tmp_path / "out", jobs=1, selfeval=False)
+    text = (tmp_path / "out" / "安居" / batch.CHANGES).read_text("utf-8-sig")
+    figures = text.split("二、变动的句子")[0]
+    assert "414.08 → 386.50" in figures and "23.97% → 22.74%" in figures
+    assert "2023年收入：1727.58 → 1700.00" in figures
+    assert "三、已改正的问题" in text and "四、新出现的问题" in text
+    assert batch.has_changes(result.results[0]["changes"])
 # ------------------------------------------------------------------ issue 19: each unit counted once
 
 def _unit(minimal_data, name, code=None, year=2024, **changes):

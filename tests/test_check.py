@@ -6,6 +6,7 @@ clerk could get wrong, and asserts the finding the clerk would read.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -298,6 +299,10 @@ MUTATIONS = [
      [("CODE-DUP", "错误", "预算数!A30")]),
     ("gpb-income-typo", ANJU, lambda wb: wb["收入支出决算总表"].cell(5, 2, wb["收入支出决算总表"]["B5"].value + 10),
      [("SUM-BALANCE", "错误", "收入支出决算总表!B5")]),
+    # a 上海 workbook: the 总表's typed figure feeds several derived totals; found at that typed cell, not at a grey 合计
+    ("shanghai-gpb-income-typo", ANJU.with_name("上海-示范区统计局-2024年度部门决算.xlsx"),
+     lambda wb: wb["收入支出决算总表"].cell(5, 2, wb["收入支出决算总表"]["B5"].value + 10),
+     [("LINK-TABLES", "错误", "收入支出决算总表!B5")]),
     ("amount-unit-cleared", WELFARE, lambda wb: wb["单位信息"]._cells.pop((10, 2)),
      [("UNIT-REQUIRED", "错误", "单位信息!B10"), ("UNIT-AMOUNT", "警告", "单位信息!B10")]),
     ("car-running-below-its-economic-line", WELFARE,  # 1.00 万元 against 30231 公务用车运行维护费 2.18
@@ -339,6 +344,112 @@ def test_blank_rearranged_tables_are_derived(minimal_data, make_workbook):
     t05, t07 = acc.tables["t05"], acc.tables["t07"]
     assert (t05.total["gpb"], t05.line("2010102").values["total"]) == (D("100"), D("20"))
     assert (t07.total["basic"], t07.total["project"], t07.line("30201").values["basic"]) == (D("80"), D("20"), D("20"))
+
+
+# ---------------------------------------------------------------- findings at the cells typed (issue 21 point 3)
+
+def _income_typo(tmp_path) -> Path:
+    wb = load_workbook(ANJU)
+    wb["收入决算表"]["D6"] = wb["收入决算表"]["D6"].value + 10
+    path = tmp_path / "income.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_typed_column_against_typed_total_is_located_at_the_typed_cells(tmp_path):
+    """A typed figure of a column summed by the program, against a typed 总表 figure: the finding names
+    the typed cells (not the grey 合计 the program fills), states the difference and which side the
+    other tables support."""
+    from openpyxl.utils import range_boundaries
+
+    _, findings = load(_income_typo(tmp_path))
+    (f,) = [f for f in findings if f.severity == "错误"]
+    sheet, _, cells = f.ref.partition("!")
+    assert sheet == "收入决算表"
+    min_col, min_row, max_col, max_row = range_boundaries(cells if ":" in cells else f"{cells}:{cells}")
+    assert min_col <= 4 <= max_col and min_row <= 6 <= max_row and min_row > 5, f.ref  # D6 inside, not the 合计 row
+    assert "相差 10.00 万元" in f.message
+    assert "其他表支持 1313.50" in f.message
+    assert "收入支出决算总表!B31" in f.also  # the typed figure on the other side
+    assert ("收入决算表!C5", "1323.50") in f.shown
+
+
+def test_check_workbook_marks_the_typed_cells_and_shows_derived_values(tmp_path):
+    """The marked copy: the typed cell has a fill and a border, the grey 合计 shows the figure the program
+    derived (not an empty pink cell), the other side is marked; rule names are Chinese, codes in small print."""
+    from generator.annotate import write_check_report
+
+    path = _income_typo(tmp_path)
+    _, findings = load(path)
+    out = write_check_report(path, findings, tmp_path / "marked.xlsx")
+    wb = load_workbook(out)
+    income = wb["收入决算表"]
+    assert income["D6"].fill.fgColor.rgb.endswith("FFC7CE") and income["D6"].border.left.style == "medium"
+    assert income["C5"].value == pytest.approx(1323.5) and income["C5"].comment is not None
+    assert wb["收入支出决算总表"]["B31"].comment is not None
+    report = wb["检查结果"]
+    header = [c.value for c in report[1]]
+    assert header[:5] == ["序号", "级别", "问题", "位置", "说明"]
+    row = next(r for r in report.iter_rows(min_row=2) if r[1].value == "错误")
+    assert row[2].value == "表间勾稽" and row[5].value == "LINK-TABLES" and row[5].font.sz <= 9
+    assert "LINK-TABLES" not in (income["D6"].comment.text or "")
+
+
+def test_every_rule_has_a_chinese_name():
+    from generator.check import RULE_NAMES, rule_name
+
+    assert set(RULES) <= set(RULE_NAMES)
+    assert all(re.search(r"[\u4e00-\u9fff]", rule_name(r)) and not re.search(r"[A-Z]{3}", rule_name(r)) for r in RULES)
+
+
+def test_check_workbook_prints_readably(tmp_path):
+    """Printed: 说明 wrapped in rows tall enough, empty input grids not printed, no sheet squeezed onto
+    one page width when it is several pages wide, 填表说明's long lines within the page."""
+    from generator.annotate import write_check_report
+
+    path = _income_typo(tmp_path)
+    _, findings = load(path)
+    wb = load_workbook(write_check_report(path, findings, tmp_path / "marked.xlsx"))
+    report = wb["检查结果"]
+    long_row = next(r[0].row for r in report.iter_rows(min_row=2) if r[1].value == "错误")
+    assert report.cell(long_row, 5).alignment.wrap_text and report.row_dimensions[long_row].height >= 60
+    fund = wb["政府性基金预算财政拨款收入支出决算表"]  # the sample has no 政府性基金
+    assert fund.sheet_state == "hidden"
+    income = wb["收入决算表"]
+    assert str(income.print_area).endswith("$15")  # down to its last filled row, not 65 empty ones
+    wide = wb["项目绩效自评"]
+    assert wide.page_setup.fitToWidth >= 2
+    notes = wb["填表说明"]
+    tall = [r for r in range(1, notes.max_row + 1) if len(str(notes.cell(r, 1).value or "")) > 60]
+    assert tall and all(notes.row_dimensions[r].height and notes.row_dimensions[r].height >= 30 for r in tall)
+
+
+def test_negative_derived_balance_is_shown_in_its_grey_cell(tmp_path, minimal_data, make_workbook):
+    """A balance the program derives below zero: the check workbook writes the figure into the (blank) cell it names."""
+    from generator.annotate import write_check_report
+
+    minimal_data["t03"][0].update(basic=D("90"))
+    path = make_workbook(minimal_data)
+    _, findings = load(path)
+    [f] = [f for f in findings if f.rule == "BAL-NEGATIVE"]
+    wb = load_workbook(write_check_report(path, findings, tmp_path / "m.xlsx"))
+    sheet, cell = f.ref.split("!")
+    assert wb[sheet][cell].value is not None and wb[sheet][cell].value < 0
+
+
+def test_two_places_that_disagree_say_neither_is_known_right():
+    """A figure printed in two places only, no third to compare: the finding says the program cannot tell which
+    is wrong; with a third place agreeing with one side, it says which figure the other tables support."""
+    from generator.identities import Identity, Source, identity_findings
+
+    typed = Source("甲表 合计", D("100"), "甲表!B5", True)
+    other = Source("乙表 合计", D("90"), "乙表!C9", True)
+    found = identity_findings([Identity("LINK-TABLES", "本年收入合计", (typed, other))])
+    assert sorted(f.ref for f in found) == ["乙表!C9", "甲表!B5"]  # both suspected, each told
+    assert all("相差 10.00 万元" in f.message and "两处都请核对" in f.message for f in found)
+    third = Source("丙表 合计", D("90"), "丙表!D4", True)
+    [f] = identity_findings([Identity("LINK-TABLES", "本年收入合计", (typed, other, third))])
+    assert f.ref == "甲表!B5" and "其他表支持 90.00" in f.message and "两处都请核对" not in f.message, f.message
 
 
 COMPARED = [c for c in __import__("generator.check", fromlist=["Settings"]).Settings.default().compared]

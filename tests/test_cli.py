@@ -234,15 +234,15 @@ def test_check_with_error_exits_1(make_workbook, minimal_data):
 
 
 def test_check_json_is_parseable(make_workbook, minimal_data):
-    """`check --format json` prints only a JSON list of {rule, severity, ref, message, also} (also: the other
-    cells of a disagreement)."""
+    """`check --format json` prints only a JSON list of {rule, severity, ref, message, also, shown} (also: the
+    other cells of a disagreement; shown: figures the program derived at blank cells, [ref, value])."""
     result = invoke("check", make_workbook(error_data(minimal_data)), "--format", "json")
     assert result.exit_code == 1
     findings = json.loads(result.stdout)
     assert isinstance(findings, list) and findings
-    assert all(set(f) == {"rule", "severity", "ref", "message", "also"} for f in findings)
+    assert all(set(f) == {"rule", "severity", "ref", "message", "also", "shown"} for f in findings)
     assert {"rule": "SUM-TOTAL", "severity": "错误", "ref": "支出决算表!D5",
-            "message": "合计行的基本支出 130.00 ≠ 201 一般公共服务支出 80.00", "also": []} in findings
+            "message": "合计行的基本支出 130.00 ≠ 201 一般公共服务支出 80.00", "also": [], "shown": []} in findings
     assert {f["severity"] for f in findings} <= {"错误", "警告", "提示"}
 
 

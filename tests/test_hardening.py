@@ -692,7 +692,7 @@ def test_killed_serve_releases_its_port(tmp_path, sig):
 
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "serve", "--no-browser",
-                             "--port", str(port)],
+                             "--port", str(port), "--folder", str(tmp_path / "web")],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=os.environ | {"PYTHONPATH": str(ROOT)})
     workers: set[int] = set()
@@ -1138,10 +1138,10 @@ def test_web_reads_a_workbook_with_an_oversized_extra_sheet_and_gives_its_check_
     [unit] = job.units
     assert unit.status == "成功" and [f.ref for f in unit.findings if f.rule == "READ-SKIPPED"] == ["草稿"]
     assert "工作表“草稿”超过了 10000 行的上限" in client.get(job_url).get_data(as_text=True)
-    res = client.get(job_url.rstrip("/") + "/u/0/check")
+    res = client.get(job_url.rstrip("/") + "/u/0/check", follow_redirects=True)
     assert res.status_code == 200
     marked = load_workbook(io.BytesIO(res.data))
-    assert marked["草稿"].max_row == 1 and "READ-SKIPPED" in [c.value for c in marked.worksheets[0]["B"]]
+    assert marked["草稿"].max_row == 1 and "READ-SKIPPED" in [c.value for c in marked.worksheets[0]["F"]]  # 规则代码
 
 
 def test_unit_named_as_the_department_report_gets_its_own_folder(tmp_path):

@@ -7,6 +7,7 @@ import re
 import threading
 import time
 import zipfile
+from urllib.parse import quote
 from decimal import Decimal as D
 
 import pytest
@@ -68,13 +69,20 @@ def links(page: str, label: str) -> list[str]:
 
 
 def finding_rows(page: str) -> list[tuple[str, str, str, str]]:
-    """(规则, 级别, 位置, 说明) of each row of the findings table, as the page shows them."""
+    """(规则代码, 级别, 位置, 说明) of each row of the findings table, as the page shows them
+    (the page's columns are 级别, 问题 (Chinese name, code in small print), 位置, 说明)."""
     table = page.split('id="findings"', 1)[1].split("</table>", 1)[0]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1], re.S):
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        rows.append(tuple(cells))
+        rows.append((cells[1].split()[-1], cells[0], cells[2], cells[3]))
     return rows
+
+
+def unit_rows(page: str) -> list[tuple[str, str]]:
+    """(工作簿, 状态) of each row of a batch's table, in the page's order."""
+    return re.findall(r'<td data-label="工作簿">(?:<a [^>]*>)?([^<]+)(?:</a>)?</td>.*?<td data-label="状态">'
+                      r'<span class="badge s-[^"]+">([^<]+)</span>', page, re.S)
 
 
 def wait_for(client, url: str, timeout: float = 90) -> str:
@@ -92,10 +100,10 @@ def wait_for(client, url: str, timeout: float = 90) -> str:
 
 def test_blank_workbook_is_what_generate_init_writes(client, tmp_path):
     """The page's blank workbook has the same sheets and cells as `generate init` writes (only the save time differs)."""
-    res = client.get("/blank.xlsx")
+    res = client.get("/blank.xlsx", follow_redirects=True)
     assert res.status_code == 200
     assert "attachment" in res.headers["Content-Disposition"]
-    assert "%E7%A9%BA%E7%99%BD%E5%B7%A5%E4%BD%9C%E7%B0%BF.xlsx" in res.headers["Content-Disposition"]  # 空白工作簿.xlsx
+    assert quote("空白工作簿-四川2024（13张附表）.xlsx") in res.headers["Content-Disposition"]
     downloaded = tmp_path / "下载.xlsx"
     downloaded.write_bytes(res.data)
     cli = tmp_path / "init.xlsx"
@@ -112,31 +120,32 @@ def test_sample_upload_gives_a_report_that_word_opens(client, tmp_path):
     assert '<span class="badge s-成功" id="status">成功</span>' in page
     assert "遂宁市安居区社会保险事业管理局" in page
     assert any(r[:3] == ("PERF-EXEC", "提示", "说明文字!B18") and "4616.36" in r[3] for r in finding_rows(page))
-    [report] = links(page, "下载决算说明（.docx）")
+    [report] = links(page, "决算说明（.docx）")
     res = client.get(report)
     assert res.status_code == 200 and "attachment" in res.headers["Content-Disposition"]
     (tmp_path / "r.docx").write_bytes(res.data)
     doc = Document(str(tmp_path / "r.docx"))
     assert any("遂宁市安居区社会保险事业管理局" in p.text for p in doc.paragraphs)
     charts = re.findall(r'<img src="([^"]+)" alt="([^"]+)"', page)
-    assert [alt for _, alt in charts][:2] == ["图1 收入、支出决算总计变动情况", "图2 支出决算结构"]  # one income source: no pie
+    alts = [alt for _, alt in charts]  # the chart's description (its figures), not its caption again
+    assert alts[0].startswith("图1：收入、支出决算总计变动情况。2024年：收入1313.50万元") and alts[1].startswith("图2：支出决算结构")
     png = client.get(charts[0][0])
     assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
     assert "attachment" not in png.headers.get("Content-Disposition", "")
-    assert links(page, "下载标出问题的工作簿")  # it has findings (警告)
+    assert not links(page, "检查结果")  # only a 提示: nothing to fix, no marked workbook offered
 
 
 def test_broken_workbook_shows_its_findings_and_no_report(client, broken, tmp_path):
     """A workbook with an 错误: the message, the finding at 表名!单元格, no report, and the marked workbook."""
     page = text(client.get(job_url(upload(client, ("坏表.xlsx", broken)))))
     assert '<span class="badge s-错误" id="status">错误</span>' in page
-    assert '<p class="alert" id="message">工作簿有 1 处错误，未生成报告；请按下表的提示修改后重新上传</p>' in page
+    assert '<p class="alert" role="alert" id="message">工作簿有 1 处错误，未生成报告；请按下表的提示修改后重新上传</p>' in page
     assert "--force" not in page
     rows = finding_rows(page)
     assert rows[0][:3] == ("SUM-ROW", "错误", "支出决算表!C6")
     assert rows[0][3].startswith("行政运行 的本年支出合计 90.00 ≠ 基本支出 80.00")
     assert not links(page, ".docx")
-    [marked] = links(page, "下载标出问题的工作簿")
+    [marked] = links(page, "检查结果：标出问题的工作簿")
     res = client.get(marked)
     assert res.status_code == 200
     assert "%E6%A3%80%E6%9F%A5%E7%BB%93%E6%9E%9C.xlsx" in res.headers["Content-Disposition"]  # 坏表.检查结果.xlsx
@@ -149,7 +158,7 @@ def test_broken_workbook_shows_its_findings_and_no_report(client, broken, tmp_pa
 def test_not_a_workbook_names_the_uploaded_file(client):
     """A file that is not .xlsx inside: one Chinese sentence with the name the clerk uploaded, never the stored name."""
     page = text(client.get(job_url(upload(client, ("报表.xlsx", b"not a workbook")))))
-    assert '<p class="alert" id="message">“报表.xlsx”不是 Excel 工作簿（.xlsx）文件；请在 Excel/WPS 中另存为 .xlsx 后重试</p>' in page
+    assert '<p class="alert" role="alert" id="message">“报表.xlsx”不是 Excel 工作簿（.xlsx）文件；请在 Excel/WPS 中另存为 .xlsx 后重试</p>' in page
     assert "u0001" not in page
 
 
@@ -157,13 +166,13 @@ def test_corrected_workbook_gets_a_change_report(client, make_workbook, minimal_
     """Uploading the same workbook again after a correction offers 修订说明 listing the changed figure."""
     first = make_workbook(minimal_data, "单位.xlsx").read_bytes()
     page = text(client.get(job_url(upload(client, ("单位.xlsx", first)))))
-    assert not links(page, "下载修订说明")
+    assert not links(page, "修订说明（.txt）")
     minimal_data["other"]["running_costs"] = D("21")
     minimal_data["t08"] = [{"code": "30101", "amount": D("59")}, {"code": "30201", "amount": D("21")}]
     minimal_data["t07"][0]["basic"], minimal_data["t07"][1]["basic"] = D("59"), D("21")
     second = make_workbook(minimal_data, "单位2.xlsx").read_bytes()
     page = text(client.get(job_url(upload(client, ("单位.xlsx", second)))))
-    [changes] = links(page, "下载修订说明")
+    [changes] = links(page, "修订说明（.txt）")
     report = client.get(changes).data.decode("utf-8-sig")
     assert report.startswith("测试单位 决算说明修订说明\n\n一、变动的数字（原 → 新）\n")
 
@@ -174,7 +183,7 @@ def test_single_upload_waits_its_turn(client, broken):
         url = job_url(upload(client, ("坏表.xlsx", broken)))
         waiting = text(client.get(url))
         assert REFRESH in waiting
-        assert '<p class="progress-line" id="progress">排队中：正在为其他工作簿生成报告，完成后自动开始……</p>' in waiting
+        assert '<p class="progress-line" id="progress" role="status">排队中：正在为其他工作簿生成报告，完成后自动开始……</p>' in waiting
     page = wait_for(client, url)
     assert finding_rows(page)[0][:3] == ("SUM-ROW", "错误", "支出决算表!C6")
 
@@ -210,8 +219,8 @@ def test_zip_members_are_filtered(client, app, tmp_path):
     assert notes == ["已忽略压缩包中的“../evil.xlsx”：路径不安全。", "已忽略压缩包中的“/abs.xlsx”：路径不安全。",
                      "已忽略压缩包中的“乡镇/~$安居.xlsx”：这是 Office 的临时文件。",
                      "已忽略压缩包中的“说明.txt”：不是 .xlsx 工作簿。"]
-    assert "<h1>乡镇/安居社保局.xlsx</h1>" in page  # the one workbook: shown as a single result
-    assert links(page, "下载决算说明（.docx）")
+    assert '<h1 id="unit-title">乡镇/安居社保局.xlsx</h1>' in page  # the one workbook: shown as a single result
+    assert links(page, "决算说明（.docx）")
     assert not (tmp_path / "evil.xlsx").exists() and not (tmp_path / "web" / "evil.xlsx").exists()
     assert not [p for p in (tmp_path / "web").rglob("*") if "evil" in p.name or "安居社保局" in p.name or "~$" in p.name]
 
@@ -220,7 +229,7 @@ def test_zip_without_workbooks_is_refused(client):
     """Nothing usable in the upload: the page says so and lists what was skipped."""
     res = upload(client, ("区县.zip", zip_of({"说明.txt": b"x"})), ("说明.doc", b"x"))
     assert res.status_code == 400
-    assert ('<p class="alert" role="alert">没有找到可以处理的 .xlsx 工作簿。已忽略压缩包中的“说明.txt”：不是 .xlsx 工作簿。'
+    assert ('<p class="alert" role="alert" id="message">没有找到可以处理的 .xlsx 工作簿。已忽略压缩包中的“说明.txt”：不是 .xlsx 工作簿。'
             "已忽略“说明.doc”：只能上传 .xlsx 工作簿或 .zip 压缩包。</p>") in text(res)
 
 
@@ -252,8 +261,7 @@ def test_batch_progress_summary_and_zip(tmp_path, broken, monkeypatch):
     release.set()
     page = wait_for(client, url)
     assert "处理完成：成功 2 份，警告 0 份，错误 1 份。" in page
-    rows = re.findall(r'<tr>\s*<td>(?:<a [^>]*>)?([^<]+)(?:</a>)?</td>\s*<td>[^<]*</td>\s*<td><span class="badge s-[^"]+">'
-                      r'([^<]+)</span>', page)
+    rows = unit_rows(page)
     assert sorted(rows) == sorted([("乡镇/坏表.xlsx", "错误"), ("福利院.xlsx", "成功"), (ANJU.name, "成功")])
     assert "已忽略压缩包中的“../evil.xlsx”：路径不安全。" in page
 
@@ -262,14 +270,14 @@ def test_batch_progress_summary_and_zip(tmp_path, broken, monkeypatch):
     ws = load_workbook(tmp_path / "汇总.xlsx")["汇总"]
     names = [ws.cell(r, 1).value for r in range(2, 6)]
     assert names[0] == "乡镇/坏表.xlsx" and sorted(names[1:3]) == sorted(["福利院.xlsx", ANJU.name]) and names[3] == "全区合计"
-    assert ws.cell(2, 9).value == "工作簿有 1 处错误，未生成报告；请按下表的提示修改后重新上传"
+    assert ws.cell(2, 9).value == "工作簿有 1 处错误，未生成报告；各处问题见“问题清单”表"
 
     archive = zipfile.ZipFile(io.BytesIO(client.get(links(page, "下载全部报告")[0]).data))
     names = archive.namelist()
     assert "汇总.xlsx" in names
     assert "福利院/示范区社会福利院2024年度单位决算说明.docx" in names
     assert "福利院/图表/图1_收入、支出决算总计变动情况.png" in names
-    assert not [n for n in names if n.startswith("乡镇/坏表/")]
+    assert [n for n in names if n.startswith("乡镇/坏表/")] == ["乡镇/坏表/坏表.检查结果.xlsx"]  # no report: its check
 
     detail = text(client.get(links(page, "乡镇/坏表.xlsx")[0]))
     assert finding_rows(detail)[0][:3] == ("SUM-ROW", "错误", "支出决算表!C6")
@@ -292,7 +300,7 @@ def test_too_large_upload_gets_a_chinese_page(tmp_path):
     app = web.create_app({"WORK_DIR": tmp_path / "web", "MAX_CONTENT_LENGTH": 1024 * 1024})
     res = upload(app.test_client(), ("大.xlsx", b"x" * (1024 * 1024 + 1)))
     assert res.status_code == 413
-    assert "上传的内容超过了限制：每次合计不超过 1 MB、最多 300 份工作簿。请分几次上传。" in text(res)
+    assert "上传的内容超过了限制：每次合计不超过 1 MB" in text(res) and "请确认它是填好的决算工作簿" in text(res)
     assert "Traceback" not in text(res) and "Request Entity Too Large" not in text(res)
 
 
@@ -323,7 +331,7 @@ def test_two_browsers_never_see_each_others_files(app, broken):
     alice, bob = app.test_client(), app.test_client()
     url = job_url(upload(alice, ("坏表.xlsx", broken)))
     page = text(alice.get(url))
-    marked = links(page, "下载标出问题的工作簿")[0]
+    marked = links(page, "检查结果：标出问题的工作簿")[0]
     assert alice.get(marked).status_code == 200
     for path in (url, marked, url + "/f/f1", url + "/u/0"):
         res = bob.get(path)
@@ -356,7 +364,7 @@ def test_internal_error_shows_no_traceback(client, monkeypatch, caplog):
         raise RuntimeError("secret detail")
 
     monkeypatch.setattr(workbook, "write_workbook", boom)
-    res = client.get("/blank.xlsx")
+    res = client.get("/blank.xlsx", follow_redirects=True)
     assert res.status_code == 500
     assert "程序内部错误，请稍后重试；如果问题一再出现，请联系技术支持（详细信息已记录在服务器日志中）。" in text(res)
     assert "Traceback" not in text(res) and "secret detail" not in text(res) and "RuntimeError" not in text(res)
@@ -382,9 +390,12 @@ def test_serve_help_is_chinese():
 
 
 @pytest.mark.parametrize("args, opened", [([], ["http://127.0.0.1:8000/"]), (["--no-browser"], [])])
-def test_serve_binds_loopback_and_opens_the_browser(monkeypatch, args, opened):
-    """By default the server binds 127.0.0.1:8000 and opens the browser; --no-browser does not."""
+def test_serve_binds_loopback_and_opens_the_browser(monkeypatch, tmp_path, args, opened):
+    """By default the server binds 127.0.0.1:8000 and opens the browser; --no-browser does not. Its records
+    go to output/网页版 under the current folder and stay after it exits."""
     import webbrowser
+
+    monkeypatch.chdir(tmp_path)
 
     from werkzeug import serving
 
@@ -406,11 +417,15 @@ def test_serve_binds_loopback_and_opens_the_browser(monkeypatch, args, opened):
     assert bound == [("127.0.0.1", 8000)]
     assert seen == opened
     assert res.output.startswith("网页版已启动：http://127.0.0.1:8000/  （按 Ctrl+C 退出）")
+    assert (tmp_path / "output" / "网页版" / web.HISTORY_DB).is_file()
+    assert "上传的文件和生成的报告保存在“output/网页版”，再次启动后仍可查看" in res.output
 
 
-def test_serve_on_a_taken_port_says_so(monkeypatch):
+def test_serve_on_a_taken_port_says_so(monkeypatch, tmp_path):
     """A port already in use: one Chinese sentence and exit status 1, not werkzeug's English."""
     import socket
+
+    monkeypatch.chdir(tmp_path)
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
