@@ -361,7 +361,8 @@ def check_cmd(workbook: Path, fmt: str, report: bool, output: Path, change_amoun
     sys.exit(1 if has_errors(findings) else 0)
 
 
-@main.command("核对", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]")
+@main.command("核对", cls=ZhCommand, context_settings=HELP, options_metavar="[选项]",
+              short_help="核对一份（手写的）决算说明：正文、附表、图表数据和工作簿是否一致。")
 @click.argument("report", type=click.Path(path_type=Path))
 @click.argument("workbook", required=False, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
