@@ -69,7 +69,7 @@ class Node:
     plain: bool = False  # printed without a number and not counted (a 目录 before 第一部分)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per layout read: hashed by identity (its compiled sentences are kept by it)
 class Profile:
     id: str
     label: str  # shown in the workbook's drop-down

@@ -13,6 +13,7 @@ templates. A template's output lines are its paragraphs (empty ones are dropped)
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -130,25 +131,35 @@ def _environment(profile: Profile) -> SandboxedEnvironment:
 
 
 class _Templates:
-    """The layout's sentences compiled once each, with its macros in front."""
+    """A layout's sentences, each compiled once per process (templates are the layout's, not the
+    report's); its macros compiled once and bound to each report's figures (`bind`)."""
 
     def __init__(self, profile: Profile):
         self.profile = profile
         self.env = _environment(profile)
-        self.macros = profile.sentences.get("macros", "")
-        self._compiled: dict[str, jinja2.Template] = {}
+        self._compiled: dict[str, jinja2.Template] = {}  # source → template
+        self._expressions: dict[str, Any] = {}
+        self._macros = self.template("macros", profile.sentences.get("macros", ""))
 
     def template(self, key: str, source: str | None = None) -> jinja2.Template:
-        found = self._compiled.get(key)
+        text = source if source is not None else self.profile.sentences[key]
+        found = self._compiled.get(text)
         if found is None:
-            text = source if source is not None else self.profile.sentences[key]
             try:
-                found = self.env.from_string(self.macros + text)
+                found = self.env.from_string(text)
             except jinja2.TemplateSyntaxError as exc:
                 raise LayoutError(f"报告格式“{self.profile.label}”的句子 {key} 写法有误（第 {exc.lineno} 行）："
                                   f"{exc.message}") from None
-            self._compiled[key] = found
+            self._compiled[text] = found
         return found
+
+    def bind(self, ctx: dict[str, Any]) -> dict[str, Any]:
+        """`ctx` with the layout's macros, which read the same figures."""
+        try:
+            module = self._macros.make_module(ctx)
+        except jinja2.TemplateError as exc:
+            raise LayoutError(f"报告格式“{self.profile.label}”的 macros 有误：{exc}") from None
+        return ctx | {name: value for name, value in vars(module).items() if isinstance(value, jinja2.runtime.Macro)}
 
     def paragraphs(self, key: str, ctx: dict[str, Any], source: str | None = None) -> list[str]:
         try:
@@ -161,9 +172,23 @@ class _Templates:
 
     def expression(self, text: str, ctx: dict[str, Any]) -> bool:
         try:
-            return bool(self.env.compile_expression(text, undefined_to_none=False)(**ctx))
+            compiled = self._expressions.get(text)
+            if compiled is None:
+                compiled = self._expressions[text] = self.env.compile_expression(text, undefined_to_none=False)
+            return bool(compiled(**ctx))
         except jinja2.TemplateError as exc:
             raise LayoutError(f"报告格式“{self.profile.label}”的条件“{text}”有误：{exc}") from None
+
+
+_TEMPLATES: "weakref.WeakKeyDictionary[Profile, _Templates]" = weakref.WeakKeyDictionary()
+
+
+def templates(profile: Profile) -> _Templates:
+    """The compiled sentences of a layout (compiled on first use, kept while the layout is)."""
+    found = _TEMPLATES.get(profile)
+    if found is None:
+        found = _TEMPLATES[profile] = _Templates(profile)
+    return found
 
 
 # ---------------------------------------------------------------- charts
@@ -219,7 +244,7 @@ def unit_fields_printed(acc: Accounts) -> set[str]:
     layout does not print is not asked of the clerk."""
     profile = of_unit(acc.unit)
     _, ctx, _ = _context(acc, profile)
-    words = _Templates(profile)
+    words = templates(profile)
     found: set[str] = set()
 
     def walk(nodes: tuple[Node, ...]) -> None:
@@ -240,7 +265,8 @@ def narrate(acc: Accounts, profile: Profile | None = None) -> Report:
     profile = profile or of_unit(acc.unit)
     figures, ctx, attachments = _context(acc, profile)
     tree, unit = figures.tree, figures.tree["unit"]
-    words = _Templates(profile)
+    words = templates(profile)
+    ctx = words.bind(ctx)
     charts: list[ChartSpec] = []
     sections: dict[str, list[str]] = {}
     blocks: list[Block] = []
@@ -304,4 +330,4 @@ def report_title(acc: Accounts, profile: Profile | None = None) -> str:
     profile = profile or of_unit(acc.unit)
     u = acc.unit
     ctx = {"name": u.get("name") or "", "year": u["year"], "subject": u.get("subject") or "单位"}
-    return "".join(_Templates(profile).paragraphs("doc_title", ctx, profile.doc_title))
+    return "".join(templates(profile).paragraphs("doc_title", ctx, profile.doc_title))

@@ -9,14 +9,14 @@ from generator.figures import change as _change
 from generator.figures import done as _done
 from generator.money import DEFAULT_STYLE, share_list_values, share_value
 from generator.profiles import profile
-from generator.words import _Templates
+from generator.words import templates
 
-_T = _Templates(profile("sichuan-2024"))
+_T = templates(profile("sichuan-2024"))
 
 
 def _say(expr: str, **values) -> str:
     """One macro call of the layout, rendered as the report renders it."""
-    return "".join(_T.paragraphs(f"test:{expr}", dict({"prior_year": 2023}, **values), "{{ " + expr + " }}"))
+    return "".join(_T.paragraphs(f"test:{expr}", _T.bind(dict({"prior_year": 2023}, **values)), "{{ " + expr + " }}"))
 
 
 def change(now, prior, each=False):
