@@ -21,6 +21,9 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.xlsxparts import column_letter  # noqa: E402
 SAMPLE = ROOT / "sample_inputs" / "四川-安居区社保局-2024年度单位决算.xlsx"
 
 
@@ -57,14 +60,6 @@ def add_sheet(title: str, xml: bytes, target: Path) -> Path:
                        "[Content_Types].xml": types.encode(), "xl/worksheets/extra.xml": xml}, target)
 
 
-def _letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rest = divmod(col - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
 def grid(rows: int, cols: int, formulas: bool) -> bytes:
     """A sheet of rows × cols cells holding their row number: as values, or as one formula per
     column filled down (Excel's shared formulas: the text once, `si` in every other cell)."""
@@ -72,11 +67,11 @@ def grid(rows: int, cols: int, formulas: bool) -> bytes:
     for r in range(1, rows + 1):
         cells = []
         for c in range(1, cols + 1):
-            ref = f"{_letters(c)}{r}"
+            ref = f"{column_letter(c)}{r}"
             if not formulas:
                 cells.append(f'<c r="{ref}"><v>{r}</v></c>')
             elif r == 1:
-                cells.append(f'<c r="{ref}"><f t="shared" ref="{_letters(c)}1:{_letters(c)}{rows}" si="{c - 1}">ROW()</f>'
+                cells.append(f'<c r="{ref}"><f t="shared" ref="{column_letter(c)}1:{column_letter(c)}{rows}" si="{c - 1}">ROW()</f>'
                              f"<v>{r}</v></c>")
             else:
                 cells.append(f'<c r="{ref}"><f t="shared" si="{c - 1}"/><v>{r}</v></c>')

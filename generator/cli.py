@@ -497,7 +497,7 @@ def serve_cmd(host: str, port: int, no_browser: bool, folder: Path | None):
               short_help="写出一份示例工作簿并生成它的报告。")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("示例"), required=False)
 @click.option("--profile", "profile_key", default=None, metavar="格式",
-              help="示例的报告格式：sichuan-2024（默认）、shanghai-2024、sichuan-2020，也可写下拉列表中的名称")
+              help="示例的报告格式的编号或名称（默认为第一个）；generate init --list 列出全部格式")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def sample_cmd(folder: Path, profile_key: str | None):
     """写出一份填好的示例工作簿（随程序安装），并检查它、生成它的决算说明和图表，

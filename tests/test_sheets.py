@@ -13,6 +13,15 @@ from generator.pipeline import load
 from generator.xlsxparts import column_letter, sheet_parts, split_ref
 
 
+def _write_members(path: Path, members: dict[str, bytes]) -> None:
+    """The workbook at `path` rewritten with these zip members."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    path.write_bytes(buf.getvalue())
+
+
 def _set_cells(path: Path, title: str, cells: dict[str, str]) -> None:
     """Replace cells of one sheet with raw XML (what Excel writes and our writer never does)."""
     with zipfile.ZipFile(path) as z:
@@ -23,11 +32,7 @@ def _set_cells(path: Path, title: str, cells: dict[str, str]) -> None:
         xml, n = re.subn(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)', cell, xml, count=1)
         assert n == 1, ref
     members[part] = xml.encode()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    path.write_bytes(buf.getvalue())
+    _write_members(path, members)
 
 
 def test_filled_down_formula_without_results_is_read_in_each_cell(make_workbook, minimal_data):
@@ -84,11 +89,7 @@ def _row_without_references(path: Path, title: str, row: int, cells: dict[str, s
     if pad:
         xml = xml.replace("<sheetData>", " " * pad + "<sheetData>", 1)
     members[part] = xml.encode()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members.items():
-            z.writestr(name, data)
-    path.write_bytes(buf.getvalue())
+    _write_members(path, members)
 
 
 @pytest.mark.parametrize("pad", [0, 3 * 1024 * 1024], ids=["small-part", "part-read-as-a-stream"])
