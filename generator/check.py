@@ -494,11 +494,12 @@ def _counts(acc: Accounts, findings: list[Finding]) -> None:
 
 def _performance_given(acc: Accounts, findings: list[Finding]) -> None:
     if not any(r.get("name") for r in acc.performance):
-        from .profiles import of_unit
+        from .words import heading_of
 
-        u = acc.unit
-        place = of_unit(u).heading_of("performance", {"name": u.get("name") or "", "year": u.get("year") or "",
-                                                      "subject": u.get("subject") or "单位"}) or "预算绩效管理情况"
+        try:
+            place = heading_of(acc, "performance") or "预算绩效管理情况"
+        except Exception:  # noqa: BLE001 — accounts too broken to number the outline: the plain name will do
+            place = "预算绩效管理情况"
         findings.append(Finding("PERF-MISSING", WARNING, load_layout().form("performance").title,
                                 f"未填写绩效管理情况，报告中“{place}”一节没有内容"))
 

@@ -17,7 +17,6 @@ layout on 单位信息; a workbook that names none gets the default.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -95,25 +94,6 @@ class Profile:
 
     def published(self, table_id: str) -> Published:
         return next(t for t in self.tables if t.id == table_id)
-
-    def heading_of(self, key: str, values: dict[str, Any] | None = None) -> str:
-        """The printed place of the section whose content has `key` ("第二部分　2024年度单位决算情况说明
-        十、其他重要事项的情况说明 （四）预算绩效管理情况"), for messages; `values` fill the title's names."""
-        values = values or {}
-        path: list[str] = []
-
-        def fill(match: re.Match) -> str:
-            return str(values.get(match.group(1), ""))
-
-        def walk(nodes: tuple[Node, ...]) -> bool:
-            for i, node in enumerate(nodes, start=1):
-                path.append(re.sub(r"\{\{\s*(\w+)\s*\}\}", fill, numbered(self, node, i)))
-                if key in node.content or walk(node.children):
-                    return True
-                path.pop()
-            return False
-
-        return " ".join(path) if walk(self.outline) else ""
 
 
 def chinese_number(n: int) -> str:

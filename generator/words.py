@@ -239,6 +239,36 @@ def _context(acc: Accounts, profile: Profile):
     return figures, ctx, attachments
 
 
+def _printed(nodes: tuple[Node, ...], words: _Templates, ctx: dict[str, Any]):
+    """(node, its number) of the headings printed for these figures: a heading whose condition is false
+    is left out and the numbering closes up; a plain heading (a 目录) takes no number."""
+    index = 0
+    for node in nodes:
+        if node.when and not words.expression(node.when, ctx):
+            continue
+        index += 0 if node.plain else 1
+        yield node, index
+
+
+def heading_of(acc: Accounts, key: str) -> str:
+    """Where the section whose content has `key` prints in this unit's report ("第二部分　2024年度单位决算情况说明
+    十、其他重要事项的情况说明 （四）预算绩效管理情况"), numbered as the report numbers it; for messages."""
+    profile = of_unit(acc.unit)
+    _, ctx, _ = _context(acc, profile)
+    words = templates(profile)
+    path: list[str] = []
+
+    def walk(nodes: tuple[Node, ...]) -> bool:
+        for node, index in _printed(nodes, words, ctx):
+            path.append("".join(words.paragraphs(f"title:{node.title}", ctx, numbered(profile, node, index))))
+            if key in node.content or walk(node.children):
+                return True
+            path.pop()
+        return False
+
+    return " ".join(path) if walk(profile.outline) else ""
+
+
 def unit_fields_printed(acc: Accounts) -> set[str]:
     """The 单位信息 fields the sentences under this unit's headings read (`unit.<key>`): a text the
     layout does not print is not asked of the clerk."""
@@ -248,9 +278,7 @@ def unit_fields_printed(acc: Accounts) -> set[str]:
     found: set[str] = set()
 
     def walk(nodes: tuple[Node, ...]) -> None:
-        for node in nodes:
-            if node.when and not words.expression(node.when, ctx):
-                continue
+        for node, _ in _printed(nodes, words, ctx):
             for item in node.content:
                 source = item[1:] if item.startswith("=") else profile.sentences.get(item.removeprefix("table:"), "")
                 found.update(re.findall(r"unit\.(\w+)", source))
@@ -272,11 +300,7 @@ def narrate(acc: Accounts, profile: Profile | None = None) -> Report:
     blocks: list[Block] = []
 
     def walk(nodes: tuple[Node, ...]) -> None:
-        index = 0
-        for node in nodes:
-            if node.when and not words.expression(node.when, ctx):
-                continue
-            index += 0 if node.plain else 1
+        for node, index in _printed(nodes, words, ctx):
             heading = words.paragraphs(f"title:{node.title}", ctx, numbered(profile, node, index))
             block = Block(node.level, "".join(heading), mark=node.special if node.special != "contents" else "",
                           new_page=node.new_page)

@@ -251,3 +251,12 @@ def test_instructions_list_exactly_the_sheets_of_the_workbook(tmp_path, layout):
     assert sorted(sheets) == sorted(n for n in wb.sheetnames if n != "填表说明")
     if layout != "sichuan-2024":
         assert not any("重新排列" in l for l in lines)  # no word about the tables this layout lacks
+
+
+def test_a_missing_performance_names_the_section_as_the_report_numbers_it(tmp_path):
+    """PERF-MISSING names the layout's own heading, numbered as printed (the Shanghai 目录 takes no number)."""
+    data = build_samples.shanghai()
+    data["performance"] = []
+    _, findings = load(write_workbook(tmp_path / "sh.xlsx", data))
+    message = next(f.message for f in findings if f.rule == "PERF-MISSING")
+    assert "“第三部分　上海市示范区统计局2024年度部门决算情况说明 十、预算绩效管理情况”" in message
