@@ -32,8 +32,8 @@ def fmt_count(value: int) -> str:
 
 
 def fmt_percent(value: Decimal) -> str:
-    """A ratio in percent points (e.g. 88.015) written "88.02%"."""
-    return f"{round2(value):.2f}%"
+    """A ratio in percent points (e.g. 88.015) written "88.02%" (the default layout's style; messages use it)."""
+    return DEFAULT_STYLE.percent(value)
 
 
 def percent(part: Decimal, whole: Decimal) -> Decimal | None:
